@@ -1,0 +1,1 @@
+"""Validator adapters: one small module per validator, each only translating."""

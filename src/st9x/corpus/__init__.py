@@ -1,0 +1,1 @@
+"""Corpora: manifests, loading, and indexing of directories without a manifest."""

@@ -1,0 +1,1 @@
+"""Compatibility matrices folded from results."""
