@@ -1,0 +1,114 @@
+"""The one small interface every validator adapter implements.
+
+An adapter compiles a schema once and then validates instances against the compiled form. It
+only translates: the library's own result becomes an :class:`Outcome` (a verdict plus errors with
+a location: an XPath for XML, a JSON Pointer for JSON). Everything else (timing, caching, crash
+handling, expectations) is the engine's job, so an adapter stays a page long and a third party
+can add one through the ``st9x.validators`` entry-point group without touching st9x.
+
+Modelled on python-jsonschema's ``protocols.py``: a Protocol, not a base class to inherit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import ClassVar, Protocol, runtime_checkable
+
+from st9x.corpus.model import DataFormat, SchemaSpec
+
+MAX_ERRORS = 20  # errors kept per record; the count of all of them is kept too
+
+
+class Verdict(StrEnum):
+    VALID = "valid"
+    INVALID = "invalid"
+    ERRORED = "errored"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error a validator reported, located where the user can find it."""
+
+    message: str
+    location: str | None = None
+    line: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"message": self.message}
+        if self.location is not None:
+            out["location"] = self.location
+        if self.line is not None:
+            out["line"] = self.line
+        return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What validating one instance gave: ``valid`` or ``invalid`` with the errors."""
+
+    verdict: Verdict
+    errors: tuple[Problem, ...] = ()
+    error_count: int = 0
+
+    @classmethod
+    def from_problems(cls, problems: list[Problem]) -> Outcome:
+        if not problems:
+            return cls(Verdict.VALID)
+        return cls(Verdict.INVALID, tuple(problems[:MAX_ERRORS]), len(problems))
+
+
+class Unsupported(Exception):
+    """The adapter cannot handle this schema or instance at all (a dialect it does not
+    implement, say). The engine records ``skipped`` with the message: not a failure of the
+    validator, but a gap worth showing in the matrix."""
+
+
+@dataclass(frozen=True)
+class AdapterInfo:
+    """What ``st9x adapters`` and the results header say about an adapter."""
+
+    name: str
+    format: DataFormat
+    library: str
+    version: str
+    dialects: tuple[str, ...] = ()
+    description: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "format": self.format,
+            "library": self.library,
+            "version": self.version,
+            "dialects": list(self.dialects),
+            "description": self.description,
+        }
+
+
+@runtime_checkable
+class CompiledSchema(Protocol):
+    """A schema compiled by one adapter, ready to validate many instances."""
+
+    def validate(self, instance: Path) -> Outcome:
+        """Validate the instance file. Raise ``st9x.errors.InstanceError`` when it cannot be read
+        or parsed, ``Unsupported`` when the adapter cannot handle it."""
+        ...
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    """A validator behind st9x's interface."""
+
+    name: ClassVar[str]
+    format: ClassVar[DataFormat]
+
+    def info(self) -> AdapterInfo: ...
+
+    def compile(self, schema: SchemaSpec) -> CompiledSchema:
+        """Compile once. Raise ``st9x.errors.SchemaError`` for a schema that does not compile,
+        ``Unsupported`` for one this adapter cannot handle."""
+        ...

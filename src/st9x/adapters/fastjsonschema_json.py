@@ -1,0 +1,77 @@
+"""fastjsonschema: compiles a schema to Python code; drafts 4, 6 and 7 only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, ClassVar
+
+import fastjsonschema
+
+from st9x.adapters.base import AdapterInfo, Outcome, Problem, Unsupported
+from st9x.adapters.jsondialect import dialect_of, load_schema, retrieve_local
+from st9x.adapters.python_jsonschema import pointer
+from st9x.corpus.model import DataFormat, SchemaSpec
+from st9x.errors import SchemaError, one_line
+from st9x.jsonload import load_json
+
+_SUPPORTED = ("draft4", "draft6", "draft7")
+
+
+@dataclass
+class _Compiled:
+    check: Any
+
+    def validate(self, instance: Path) -> Outcome:
+        document = load_json(instance)
+        try:
+            self.check(document)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            # fastjsonschema stops at the first error: one problem, the path without its "data" root
+            parts = list(exc.path or [])[1:]
+            return Outcome.from_problems([Problem(one_line(exc.message), pointer(parts))])
+        return Outcome.from_problems([])
+
+
+class FastjsonschemaAdapter:
+    name: ClassVar[str] = "fastjsonschema"
+    format: ClassVar[DataFormat] = "json"
+
+    def info(self) -> AdapterInfo:
+        return AdapterInfo(
+            self.name,
+            self.format,
+            "fastjsonschema",
+            version("fastjsonschema"),
+            _SUPPORTED,
+            "schema compiled to Python code; formats asserted; stops at the first error",
+        )
+
+    def compile(self, schema: SchemaSpec) -> _Compiled:
+        document = load_schema(schema)
+        dialect = dialect_of(schema, document)
+        if dialect not in _SUPPORTED:
+            raise Unsupported(f"fastjsonschema does not implement dialect {dialect}")
+
+        def local(uri: str) -> Any:
+            return retrieve_local(uri, schema.path)
+
+        def refuse(uri: str) -> Any:
+            raise SchemaError(
+                f"refusing remote $ref {uri!r}: st9x resolves references from local files only",
+                path=schema.path,
+            )
+
+        if isinstance(document, dict) and not document.get("$id") and not document.get("id"):
+            # without a base URI fastjsonschema hands relative $refs to urlopen; anchor them locally
+            document = {**document, "$id": schema.path.as_uri()}
+        # fastjsonschema falls back to urllib for any scheme without a handler, so every scheme
+        # a $ref might plausibly use is given one
+        handlers = {scheme: refuse for scheme in ("", "http", "https", "ftp", "urn", "tag", "data")}
+        handlers["file"] = local
+        try:
+            check = fastjsonschema.compile(document, handlers=handlers, use_formats=True)
+        except fastjsonschema.JsonSchemaDefinitionException as exc:
+            raise SchemaError(f"does not compile: {one_line(str(exc))}", path=schema.path) from None
+        return _Compiled(check)

@@ -1,0 +1,61 @@
+"""JSON Schema dialects and local-only reference retrieval, shared by the JSON adapters.
+
+Each adapter says which dialects it implements; a schema in any other dialect is ``skipped``
+rather than validated under the wrong rules. ``$ref``s to other files resolve from the local
+disk; anything that would need the network is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urldefrag, urlparse
+
+from st9x.corpus.model import SchemaSpec
+from st9x.errors import SchemaError
+from st9x.jsonload import load_json
+from st9x.xmlsafe import is_remote
+
+DIALECTS = {
+    "http://json-schema.org/draft-03/schema": "draft3",
+    "http://json-schema.org/draft-04/schema": "draft4",
+    "http://json-schema.org/draft-06/schema": "draft6",
+    "http://json-schema.org/draft-07/schema": "draft7",
+    "https://json-schema.org/draft/2019-09/schema": "2019-09",
+    "https://json-schema.org/draft/2020-12/schema": "2020-12",
+}
+DEFAULT_DIALECT = "2020-12"
+
+
+def dialect_of(schema: SchemaSpec, document: Any) -> str:
+    """The short dialect name (``draft7``, ``2020-12``) from the manifest or ``$schema``."""
+    uri = schema.dialect or (document.get("$schema") if isinstance(document, dict) else None)
+    if not uri:
+        return DEFAULT_DIALECT
+    key = uri.rstrip("#").replace(
+        "https://json-schema.org/draft-0", "http://json-schema.org/draft-0"
+    )
+    if key in DIALECTS:
+        return DIALECTS[key]
+    if uri in DIALECTS.values():
+        return uri
+    return uri  # unknown: every adapter will skip it, saying which dialect it was
+
+
+def load_schema(schema: SchemaSpec) -> Any:
+    return load_json(schema.path, error=SchemaError)
+
+
+def retrieve_local(uri: str, base: Path) -> Any:
+    """Load the document a ``$ref`` names, from the local disk only."""
+    target, _fragment = urldefrag(uri)
+    if is_remote(target):
+        raise SchemaError(
+            f"refusing remote $ref {uri!r}: st9x resolves references from local files only",
+            path=base,
+        )
+    parsed = urlparse(target)
+    path = (
+        Path(unquote(parsed.path)) if parsed.scheme == "file" else (base.parent / unquote(target))
+    )
+    return load_json(path.resolve(), error=SchemaError)

@@ -1,0 +1,64 @@
+"""jsonschema-rs: the Rust implementation behind Python bindings; drafts 4 to 2020-12."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, ClassVar
+
+import jsonschema_rs
+
+from st9x.adapters.base import AdapterInfo, Outcome, Problem, Unsupported
+from st9x.adapters.jsondialect import dialect_of, load_schema, retrieve_local
+from st9x.adapters.python_jsonschema import pointer
+from st9x.corpus.model import DataFormat, SchemaSpec
+from st9x.errors import SchemaError, one_line
+from st9x.jsonload import load_json
+
+_SUPPORTED = ("draft4", "draft6", "draft7", "2019-09", "2020-12")
+
+
+@dataclass
+class _Compiled:
+    validator: Any
+
+    def validate(self, instance: Path) -> Outcome:
+        document = load_json(instance)
+        problems = [
+            Problem(one_line(error.message), pointer(error.instance_path))
+            for error in self.validator.iter_errors(document)
+        ]
+        return Outcome.from_problems(problems)
+
+
+class JsonschemaRsAdapter:
+    name: ClassVar[str] = "jsonschema-rs"
+    format: ClassVar[DataFormat] = "json"
+
+    def info(self) -> AdapterInfo:
+        return AdapterInfo(
+            self.name,
+            self.format,
+            "jsonschema-rs",
+            version("jsonschema-rs"),
+            _SUPPORTED,
+            "jsonschema-rs (Rust), formats asserted",
+        )
+
+    def compile(self, schema: SchemaSpec) -> _Compiled:
+        document = load_schema(schema)
+        dialect = dialect_of(schema, document)
+        if dialect not in _SUPPORTED:
+            raise Unsupported(f"jsonschema-rs does not implement dialect {dialect}")
+
+        def retrieve(uri: str) -> Any:
+            return retrieve_local(uri, schema.path)
+
+        try:
+            validator = jsonschema_rs.validator_for(
+                document, validate_formats=True, retriever=retrieve, base_uri=schema.path.as_uri()
+            )
+        except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
+            raise SchemaError(f"does not compile: {one_line(str(exc))}", path=schema.path) from None
+        return _Compiled(validator)

@@ -1,0 +1,93 @@
+"""python-jsonschema: the reference Python implementation, every dialect from draft 3."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, ClassVar
+
+import jsonschema
+import referencing
+import referencing.jsonschema
+
+from st9x.adapters.base import AdapterInfo, Outcome, Problem, Unsupported
+from st9x.adapters.jsondialect import dialect_of, load_schema, retrieve_local
+from st9x.corpus.model import DataFormat, SchemaSpec
+from st9x.errors import SchemaError, one_line
+from st9x.jsonload import load_json
+
+_CLASSES = {
+    "draft3": jsonschema.Draft3Validator,
+    "draft4": jsonschema.Draft4Validator,
+    "draft6": jsonschema.Draft6Validator,
+    "draft7": jsonschema.Draft7Validator,
+    "2019-09": jsonschema.Draft201909Validator,
+    "2020-12": jsonschema.Draft202012Validator,
+}
+
+_SPECIFICATIONS = {
+    "draft3": referencing.jsonschema.DRAFT3,
+    "draft4": referencing.jsonschema.DRAFT4,
+    "draft6": referencing.jsonschema.DRAFT6,
+    "draft7": referencing.jsonschema.DRAFT7,
+    "2019-09": referencing.jsonschema.DRAFT201909,
+    "2020-12": referencing.jsonschema.DRAFT202012,
+}
+
+
+def pointer(parts: Any) -> str:
+    """A JSON Pointer (RFC 6901) from path parts."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+@dataclass
+class _Compiled:
+    validator: jsonschema.protocols.Validator
+
+    def validate(self, instance: Path) -> Outcome:
+        document = load_json(instance)
+        problems = [
+            Problem(one_line(error.message), pointer(error.absolute_path))
+            for error in self.validator.iter_errors(document)
+        ]
+        return Outcome.from_problems(problems)
+
+
+class JsonschemaAdapter:
+    name: ClassVar[str] = "jsonschema"
+    format: ClassVar[DataFormat] = "json"
+
+    def info(self) -> AdapterInfo:
+        return AdapterInfo(
+            self.name,
+            self.format,
+            "jsonschema",
+            version("jsonschema"),
+            tuple(_CLASSES),
+            "python-jsonschema, formats asserted with its FormatChecker",
+        )
+
+    def compile(self, schema: SchemaSpec) -> _Compiled:
+        document = load_schema(schema)
+        dialect = dialect_of(schema, document)
+        cls = _CLASSES.get(dialect)
+        if cls is None:
+            raise Unsupported(f"jsonschema does not implement dialect {dialect}")
+        try:
+            cls.check_schema(document)
+        except jsonschema.SchemaError as exc:
+            raise SchemaError(
+                f"not a valid {dialect} schema at {pointer(exc.absolute_path) or '/'}: "
+                + one_line(exc.message),
+                path=schema.path,
+            ) from None
+
+        specification = _SPECIFICATIONS[dialect]
+
+        def retrieve(uri: str) -> referencing.Resource:
+            contents = retrieve_local(uri, schema.path)
+            return referencing.Resource.from_contents(contents, default_specification=specification)
+
+        registry: referencing.Registry = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
+        return _Compiled(cls(document, registry=registry, format_checker=cls.FORMAT_CHECKER))

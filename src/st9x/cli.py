@@ -1,0 +1,325 @@
+"""The ``st9x`` command line: one front end on the engine (pytest is the other).
+
+Exit codes: 0 every expectation met; 1 something broke (a failed or errored case, a corpus that
+could not be loaded, a ledger entry that now passes); 2 the command line itself was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from st9x import __version__
+from st9x.adapters.registry import discover_adapters, select_adapters
+from st9x.corpus.load import default_corpus_paths, load_corpus
+from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
+from st9x.engine.run import run
+from st9x.engine.tasks import Task
+from st9x.engine.worker import Worker
+from st9x.errors import St9xError, UsageError
+from st9x.ledger import load_ledger
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console that stays readable in CI logs: tables are not squeezed to 80 columns there."""
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=200)
+    return console
+
+
+out = _console()
+err = _console(stderr=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="st9x",
+        description="Validation test-suite and benchmark harness for WIPO ST.96 (XML) and ST.97 "
+        "(JSON) data: runs corpora through validators and folds the results into compatibility "
+        "matrices.",
+        epilog="Exit codes: 0 all expectations met, 1 something broke, 2 bad command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"st9x {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--external",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="TOML file describing external-command adapters ([adapter.NAME] tables; see README)",
+    )
+
+    p = sub.add_parser(
+        "run",
+        parents=[common],
+        help="run corpora through adapters; write results and matrices",
+        description="Run every selected case under every adapter of its format, writing "
+        "results.jsonl (one record per case x adapter), summary.json and matrix.md.",
+    )
+    p.add_argument(
+        "--corpus",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="corpus directory (with or without manifest.json) or embedded corpus id; "
+        "repeatable; default: the embedded corpora",
+    )
+    p.add_argument(
+        "--adapter",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="adapter to use; repeatable; default: every installed adapter",
+    )
+    p.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="only cases carrying tag T or breaking constraint kind T; repeatable",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports/latest"),
+        metavar="DIR",
+        help="output directory (default: reports/latest)",
+    )
+    p.add_argument(
+        "--ledger",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="known-failures ledger (default: known-failures.json of the project)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no matrix on stdout")
+
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="validate one instance against one schema, readably",
+        description="Validate INSTANCE against SCHEMA with every adapter of its format (or the "
+        "named ones) and print each verdict with located errors.",
+    )
+    p.add_argument("instance", type=Path)
+    p.add_argument("--schema", type=Path, required=True, help="XSD or JSON Schema file")
+    p.add_argument("--adapter", action="append", default=[], metavar="NAME")
+    p.add_argument("--root", default=None, help="XSD: required document root ({ns}Name or Name)")
+
+    p = sub.add_parser(
+        "adapters", parents=[common], help="list adapters, their libraries and dialects"
+    )
+    p = sub.add_parser("corpora", help="list corpora with their case counts")
+    p.add_argument("--corpus", action="append", default=[], metavar="PATH")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return {
+            "run": cmd_run,
+            "validate": cmd_validate,
+            "adapters": cmd_adapters,
+            "corpora": cmd_corpora,
+        }[args.command](args)
+    except UsageError as exc:
+        err.print(f"st9x: error: {exc}", markup=False)
+        return 2
+    except St9xError as exc:
+        err.print(f"st9x: error: {exc}", markup=False)
+        return 1
+
+
+def _load_corpora(specs: Sequence[str]) -> tuple[list[Corpus], int]:
+    """Load each corpus; one that fails is reported in one line and the others still run."""
+    paths = list(specs) or [str(p) for p in default_corpus_paths()]
+    if not paths:
+        raise UsageError(
+            "no corpus given and no embedded corpora found (set ST9X_CORPORA or use --corpus)"
+        )
+    corpora, failed = [], 0
+    for spec in paths:
+        try:
+            corpora.append(load_corpus(spec))
+        except St9xError as exc:
+            err.print(f"st9x: error: {exc}", markup=False)
+            failed += 1
+    return corpora, failed
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    adapters = select_adapters(args.adapter, args.external)
+    ledger = load_ledger(args.ledger)
+    corpora, failed = _load_corpora(args.corpus)
+    for corpus in corpora:
+        for note in corpus.notes:
+            err.print(f"st9x: warning: {note}", markup=False)
+    show = not args.quiet and err.is_terminal
+    progress = Progress(
+        TextColumn("[bold]st9x run"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=not show,
+    )
+    with progress:
+        bar = progress.add_task("", total=None)
+
+        def on_plan(total: int) -> None:
+            progress.update(bar, total=total)
+
+        def on_record(task: Task, record: dict) -> None:
+            progress.update(bar, advance=1, description=task.item_id)
+
+        result = run(
+            corpora,
+            adapters,
+            args.out,
+            ledger=ledger,
+            tags=args.tag,
+            on_record=on_record,
+            on_plan=on_plan,
+        )
+
+    summary = result.summary
+    if not args.quiet:
+        _print_matrix(summary)
+    for row in summary["failures"][:25]:
+        err.print(
+            f"broken: {row['case']} [{row['adapter']}] expected {row['expected']}, got "
+            f"{row['verdict']}: {row['first_error'] or ''}",
+            markup=False,
+        )
+    if len(summary["failures"]) > 25:
+        err.print(f"... and {len(summary['failures']) - 25} more (see {result.paths['matrix']})")
+    out.print(
+        f"{result.tasks} case x adapter runs; broken expectations: {summary['broken']}; "
+        f"written: {result.paths['results']}, {result.paths['summary']}, {result.paths['matrix']}",
+        markup=False,
+    )
+    if result.interrupted:
+        err.print("st9x: interrupted: the results file holds every record finished so far")
+        return 1
+    return 1 if summary["broken"] or failed else 0
+
+
+def _print_matrix(summary: dict) -> None:
+    columns = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
+    table = Table(title="adapter x corpus")
+    table.add_column("corpus")
+    table.add_column("adapter")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for corpus, per_adapter in summary["by_corpus"].items():
+        for adapter, counts in per_adapter.items():
+            table.add_row(corpus, adapter, *(str(counts[c]) for c in columns))
+    out.print(table)
+    if summary["disagreements"]:
+        out.print(
+            f"{len(summary['disagreements'])} case(s) where validators of the same format "
+            "disagree (see matrix.md)"
+        )
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    instance: Path = args.instance
+    fmt = data_format_of(instance)
+    if fmt is None:
+        raise UsageError("the instance must be a .xml or .json file", path=instance)
+    if not args.schema.is_file():
+        raise UsageError("schema file not found", path=args.schema)
+    kind = "xsd" if fmt == "xml" else "json-schema"
+    schema = SchemaSpec("cli", args.schema.stem, args.schema.resolve(), kind, root=args.root)
+    adapters = {
+        n: a for n, a in select_adapters(args.adapter, args.external).items() if a.format == fmt
+    }
+    if not adapters:
+        raise UsageError(f"no {fmt} adapter selected")
+    case = Case("cli", instance.stem, instance.resolve(), fmt, schema, source=str(instance))
+    worker = Worker(adapters)
+    status = 0
+    for name in sorted(adapters):
+        record = worker.run(Task(case, name))
+        verdict = record["verdict"]
+        style = {"valid": "green", "invalid": "red", "errored": "yellow", "skipped": "dim"}[verdict]
+        out.print(f"[{style}]{verdict:8}[/{style}] {name}")
+        for error in record["errors"]:
+            where = error.get("location") or ""
+            if error.get("line"):
+                where = f"line {error['line']}" + (f", {where}" if where else "")
+            out.print(f"         {where + ': ' if where else ''}{error['message']}", markup=False)
+        if record["error_count"] > len(record["errors"]):
+            out.print(f"         ... {record['error_count'] - len(record['errors'])} more")
+        if verdict in ("invalid", "errored"):
+            status = 1
+    return status
+
+
+def cmd_adapters(args: argparse.Namespace) -> int:
+    found, broken = discover_adapters()
+    adapters = select_adapters(None, args.external) if args.external else found
+    table = Table(title="adapters")
+    for column in ("name", "format", "library", "version", "dialects", "description"):
+        table.add_column(column)
+    for name in sorted(adapters):
+        info = adapters[name].info()
+        table.add_row(
+            info.name,
+            info.format,
+            info.library,
+            info.version,
+            ", ".join(info.dialects),
+            info.description,
+        )
+    out.print(table)
+    for item in broken:
+        err.print(f"unavailable: {item.name}: {item.reason}", markup=False)
+    return 0
+
+
+def cmd_corpora(args: argparse.Namespace) -> int:
+    corpora, failed = _load_corpora(args.corpus)
+    table = Table(title="corpora")
+    for column in (
+        "id",
+        "path",
+        "schemas",
+        "cases",
+        "valid",
+        "invalid",
+        "errored",
+        "unknown",
+        "pairs",
+    ):
+        table.add_column(column)
+    for corpus in corpora:
+        counts = corpus.counts()
+        table.add_row(
+            corpus.id,
+            str(corpus.root),
+            str(len(corpus.schemas)),
+            str(len(corpus.cases)),
+            *(str(counts.get(k, 0)) for k in ("valid", "invalid", "errored", "unknown")),
+            str(len(corpus.pairs)),
+        )
+    out.print(table)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The corpus model: what a corpus holds once loaded, whatever it was loaded from.
+
+Both manifests and directories without one are turned into these objects, so that the engine,
+the matrices and pytest never need to know where a case came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Expected = Literal["valid", "invalid", "errored", "unknown"]
+SchemaKind = Literal["xsd", "json-schema"]
+DataFormat = Literal["xml", "json"]
+
+FORMAT_OF_KIND: dict[SchemaKind, DataFormat] = {"xsd": "xml", "json-schema": "json"}
+
+
+@dataclass(frozen=True)
+class SchemaSpec:
+    """One schema of a corpus. ``path`` is absolute; ``key`` is stable across machines."""
+
+    corpus: str
+    id: str
+    path: Path
+    kind: SchemaKind
+    root: str | None = None
+    dialect: str | None = None
+    description: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.corpus}/{self.id}"
+
+    @property
+    def format(self) -> DataFormat:
+        return FORMAT_OF_KIND[self.kind]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One instance checked against one schema with an expected verdict.
+
+    ``problem`` is set when the case cannot be run at all (no schema matches its root, or its
+    path leads outside the corpus): the engine records it as errored for every adapter instead
+    of dropping it, so a bad case is visible in the results rather than silently absent.
+    """
+
+    corpus: str
+    id: str
+    instance: Path
+    format: DataFormat
+    schema: SchemaSpec | None
+    expected: Expected = "unknown"
+    constraint: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    problem: str | None = None
+    source: str = ""  # the instance path relative to the corpus root, as results show it
+
+    @property
+    def key(self) -> str:
+        return f"{self.corpus}/{self.id}"
+
+
+@dataclass
+class Corpus:
+    """A loaded corpus. ``manifest`` is None for a directory indexed without a manifest."""
+
+    id: str
+    root: Path
+    title: str
+    manifest: Path | None
+    description: str = ""
+    provenance: dict[str, object] = field(default_factory=dict)
+    schemas: dict[str, SchemaSpec] = field(default_factory=dict)
+    cases: list[Case] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Cases by expected verdict, for `st9x corpora` and the results header."""
+        out: dict[str, int] = {}
+        for case in self.cases:
+            out[case.expected] = out.get(case.expected, 0) + 1
+        return dict(sorted(out.items()))
+
+
+def data_format_of(path: Path) -> DataFormat | None:
+    """The instance format by file extension; anything else is not an instance."""
+    suffix = path.suffix.lower()
+    if suffix == ".xml":
+        return "xml"
+    if suffix == ".json":
+        return "json"
+    return None

@@ -1,0 +1,51 @@
+"""st9x's own data formats (manifest, results, summary, ledger), each described by a JSON Schema
+shipped in this package and checked whenever such a file is read, so that a hand-edited file
+fails with the file and the field named instead of a KeyError somewhere later."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import orjson
+
+from st9x.errors import FormatError, St9xError
+
+FORMATS = ("manifest", "results", "summary", "ledger")
+
+
+@cache
+def format_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of one of st9x's formats."""
+    if name not in FORMATS:
+        raise KeyError(name)
+    text = resources.files(__package__).joinpath(f"{name}.schema.json").read_bytes()
+    return orjson.loads(text)
+
+
+@cache
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    schema = format_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def check(
+    name: str,
+    document: Any,
+    *,
+    path: str | Path | None,
+    error: type[St9xError] = FormatError,
+    pointer_prefix: str = "",
+) -> None:
+    """Raise ``error`` naming the file and the offending field if ``document`` breaks format
+    ``name``. The most relevant error is reported (jsonschema's ``best_match``), because one
+    precise line helps more than a list of every consequence of one mistake."""
+    best = jsonschema.exceptions.best_match(_validator(name).iter_errors(document))
+    if best is None:
+        return
+    field = pointer_prefix + "".join(f"/{part}" for part in best.absolute_path) or "/"
+    raise error(f"{name} format: at {field}: {best.message}", path=path)

@@ -1,0 +1,53 @@
+"""Reading JSON instances and schemas strictly, with errors that name file, line and column.
+
+JSON is read with the standard library because it can be made strict where orjson cannot: a
+duplicate key (whose meaning differs between parsers, so validators may judge different data)
+and the non-JSON constants NaN and Infinity are refused instead of silently accepted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from st9x.errors import InstanceError, SchemaError
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_json(path: Path, error: type[InstanceError] | type[SchemaError] = InstanceError) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", path=path) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", path=path, line=line
+        ) from None
+    if text.startswith("\ufeff"):
+        raise error("starts with a byte order mark, which JSON forbids", path=path, line=1)
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
+        ) from None
+    except ValueError as exc:
+        raise error(f"not valid JSON: {exc}", path=path) from None
+    except RecursionError:
+        raise error("not readable: nesting too deep", path=path) from None

@@ -1,0 +1,65 @@
+"""The known-failures ledger: one data file of expected failures, each with a reason.
+
+An entry names ``corpus/case`` and an adapter (shell-style wildcards allowed, so that one entry
+can cover "every draft-07 case with a \\p{..} pattern under fastjsonschema"). pytest turns entries
+into strict xfails and ``st9x run`` into non-breaking failures; either way an entry that starts
+passing shows up (XPASS) so that a fixed validator is noticed and the ledger stays true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from st9x import formats
+from st9x.corpus.manifest import read_json_file
+from st9x.errors import FormatError
+
+LEDGER_NAME = "known-failures.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    case: str
+    adapter: str
+    reason: str
+    reference: str
+
+    def matches(self, case_key: str, adapter: str) -> bool:
+        return fnmatchcase(case_key, self.case) and fnmatchcase(adapter, self.adapter)
+
+
+@dataclass
+class Ledger:
+    entries: tuple[Entry, ...] = ()
+    path: Path | None = None
+
+    def lookup(self, case_key: str, adapter: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.matches(case_key, adapter):
+                return entry
+        return None
+
+    def unused(self, keys: set[tuple[str, str]]) -> list[Entry]:
+        """Entries that match none of the given (case, adapter) keys: stale or mistyped."""
+        return [e for e in self.entries if not any(e.matches(c, a) for c, a in keys)]
+
+
+def default_ledger_path() -> Path:
+    from st9x.corpus.load import embedded_corpora_dir
+
+    return embedded_corpora_dir().parent / LEDGER_NAME
+
+
+def load_ledger(path: Path | None = None) -> Ledger:
+    """Load the ledger; a missing default ledger is an empty one, a missing named one an error."""
+    explicit = path is not None
+    path = path or default_ledger_path()
+    if not path.is_file():
+        if explicit:
+            raise FormatError("ledger file not found", path=path)
+        return Ledger()
+    document = read_json_file(path, error=FormatError)
+    formats.check("ledger", document, path=path)
+    return Ledger(tuple(Entry(**e) for e in document["entries"]), path)

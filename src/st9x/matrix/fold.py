@@ -1,0 +1,116 @@
+"""Folding results into compatibility matrices.
+
+A matrix counts judgements (pass, fail, errored, skipped, xfail, xpass, unchecked) per adapter
+against a dimension: the corpus, each tag, each constraint kind. Beside the counts it lists,
+case by case, where validators of the same format disagree, the failures, and the verdicts on
+cases that had no expectation, because a count says *that* something differs and the list says
+*what*. Everything is sorted so that two summaries of two runs diff cleanly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from st9x.engine.judge import BROKEN, Judgement, judge
+from st9x.ledger import Ledger
+
+SUMMARY_FORMAT = "st9x-summary/1"
+COLUMNS = tuple(j.value for j in Judgement)
+
+
+def _empty() -> dict[str, int]:
+    return dict.fromkeys(COLUMNS, 0)
+
+
+def fold(
+    header: Mapping[str, Any], records: Iterable[Mapping[str, Any]], ledger: Ledger
+) -> dict[str, Any]:
+    by_corpus: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(_empty))
+    by_tag: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(_empty))
+    by_constraint: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(_empty))
+    verdicts: dict[str, dict[str, str]] = defaultdict(dict)
+    case_info: dict[str, dict[str, Any]] = {}
+    failures = []
+    expected_failures = []
+    keys: set[tuple[str, str]] = set()
+    adapters: set[str] = set()
+    totals = _empty()
+
+    for record in records:
+        judgement, entry = judge(record, ledger)
+        case_key = f"{record['corpus']}/{record['case']}"
+        adapter = record["adapter"]
+        keys.add((case_key, adapter))
+        adapters.add(adapter)
+        totals[judgement] += 1
+        by_corpus[record["corpus"]][adapter][judgement] += 1
+        for tag in record.get("tags") or ():
+            by_tag[tag][adapter][judgement] += 1
+        if record.get("constraint"):
+            by_constraint[record["constraint"]][adapter][judgement] += 1
+        verdicts[case_key][adapter] = record["verdict"]
+        case_info[case_key] = {"format": record["format"], "expected": record["expected"]}
+        first = record["errors"][0] if record["errors"] else None
+        row = {
+            "case": case_key,
+            "adapter": adapter,
+            "expected": record["expected"],
+            "verdict": record["verdict"],
+            "judgement": judgement.value,
+            "first_error": _describe(first),
+        }
+        if judgement in BROKEN:
+            failures.append(row)
+        elif judgement is Judgement.XFAIL and entry is not None:
+            expected_failures.append({**row, "reason": entry.reason, "reference": entry.reference})
+
+    disagreements = []
+    unchecked = []
+    for case_key in sorted(verdicts):
+        seen = verdicts[case_key]
+        info = case_info[case_key]
+        decided = {a: v for a, v in seen.items() if v != "skipped"}
+        if len(set(decided.values())) > 1:
+            disagreements.append({"case": case_key, **info, "verdicts": dict(sorted(seen.items()))})
+        if info["expected"] == "unknown":
+            unchecked.append(
+                {"case": case_key, "format": info["format"], "verdicts": dict(sorted(seen.items()))}
+            )
+
+    return {
+        "format": SUMMARY_FORMAT,
+        "tool": header.get("tool", {}),
+        "corpora": [
+            {k: c[k] for k in ("id", "tree_sha256", "cases") if k in c}
+            for c in header.get("corpora", [])
+        ],
+        "adapters": sorted(adapters),
+        "columns": list(COLUMNS),
+        "totals": totals,
+        "broken": sum(totals[j] for j in BROKEN),
+        "by_corpus": _plain(by_corpus),
+        "by_tag": _plain(by_tag),
+        "by_constraint": _plain(by_constraint),
+        "disagreements": disagreements,
+        "failures": sorted(failures, key=lambda r: (r["case"], r["adapter"])),
+        "expected_failures": sorted(expected_failures, key=lambda r: (r["case"], r["adapter"])),
+        "unchecked": unchecked,
+        "stale_ledger_entries": [
+            {"case": e.case, "adapter": e.adapter} for e in ledger.unused(keys)
+        ],
+    }
+
+
+def _describe(error: Mapping[str, Any] | None) -> str | None:
+    if not error:
+        return None
+    where = error.get("location") or (f"line {error['line']}" if error.get("line") else "")
+    return f"{where}: {error['message']}" if where else error["message"]
+
+
+def _plain(
+    table: Mapping[str, Mapping[str, Mapping[str, int]]],
+) -> dict[str, dict[str, dict[str, int]]]:
+    return {dim: {a: dict(table[dim][a]) for a in sorted(table[dim])} for dim in sorted(table)}

@@ -1,0 +1,113 @@
+"""Rendering a summary as ``matrix.md``: plain Markdown tables that read well on a terminal, in
+a pull request and in a diff. Nothing time-dependent is printed, so two runs over the same data
+give the same file and a change in a validator shows as a change in the diff."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+SHOWN = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
+    return lines
+
+
+def _cell(counts: Mapping[str, int]) -> str:
+    """A compact cell for dimension tables: passes over judged cases, with the rest named."""
+    judged = sum(counts[k] for k in ("pass", "fail", "xfail", "xpass", "errored"))
+    text = f"{counts['pass']}/{judged}" if judged else "–"
+    extras = [
+        f"{counts[k]} {k}" for k in ("xfail", "errored", "skipped", "unchecked") if counts.get(k)
+    ]
+    return text + (f" ({', '.join(extras)})" if extras else "")
+
+
+def render_markdown(summary: Mapping[str, Any]) -> str:
+    out: list[str] = ["# st9x compatibility matrix", ""]
+    tool = summary.get("tool", {})
+    out.append(
+        f"Produced by st9x {tool.get('version', '?')}. Judgements: **pass** verdict as expected; "
+        "**fail** not as expected; **xfail** not as expected and listed in the known-failures "
+        "ledger; **xpass** listed in the ledger but passing; **errored** could not be validated; "
+        "**skipped** the adapter does not support the schema's dialect; **unchecked** no "
+        "expectation (corpus without a manifest)."
+    )
+    out.append("")
+    totals = summary["totals"]
+    out.append(
+        "Totals: "
+        + ", ".join(f"{totals[k]} {k}" for k in SHOWN if totals.get(k))
+        + f". Broken expectations: **{summary['broken']}**."
+    )
+
+    out += ["", "## Adapter × corpus", ""]
+    rows = []
+    for corpus, per_adapter in summary["by_corpus"].items():
+        for adapter, counts in per_adapter.items():
+            rows.append([corpus, adapter, *(counts[k] for k in SHOWN)])
+    out += _table(["corpus", "adapter", *SHOWN], rows)
+
+    for title, key in (("constraint kind (invalid cases)", "by_constraint"), ("tag", "by_tag")):
+        table = summary[key]
+        if not table:
+            continue
+        adapters = sorted({a for per in table.values() for a in per})
+        out += ["", f"## Adapter × {title}", "", "Cells: passed/judged, then other judgements.", ""]
+        rows = [
+            [dim, *(_cell(table[dim][a]) if a in table[dim] else "–" for a in adapters)]
+            for dim in table
+        ]
+        out += _table([key.removeprefix("by_"), *adapters], rows)
+
+    out += ["", "## Disagreements between validators of the same format", ""]
+    if summary["disagreements"]:
+        adapters = sorted({a for d in summary["disagreements"] for a in d["verdicts"]})
+        rows = [
+            [d["case"], d["expected"], *(d["verdicts"].get(a, "–") for a in adapters)]
+            for d in summary["disagreements"]
+        ]
+        out += _table(["case", "expected", *adapters], rows)
+    else:
+        out.append("None: every validator that judged a case gave the same verdict.")
+
+    if summary["unchecked"]:
+        out += ["", "## Verdicts on cases without an expectation", ""]
+        adapters = sorted({a for d in summary["unchecked"] for a in d["verdicts"]})
+        rows = [
+            [d["case"], *(d["verdicts"].get(a, "–") for a in adapters)]
+            for d in summary["unchecked"]
+        ]
+        out += _table(["case", *adapters], rows)
+
+    out += ["", "## Broken expectations", ""]
+    if summary["failures"]:
+        rows = [
+            [
+                f["case"],
+                f["adapter"],
+                f["expected"],
+                f["verdict"],
+                f["judgement"],
+                f["first_error"] or "",
+            ]
+            for f in summary["failures"]
+        ]
+        out += _table(["case", "adapter", "expected", "verdict", "judgement", "first error"], rows)
+    else:
+        out.append("None.")
+
+    if summary["expected_failures"]:
+        out += ["", "## Known failures (ledger)", ""]
+        rows = [
+            [f["case"], f["adapter"], f["verdict"], f["reason"], f["reference"]]
+            for f in summary["expected_failures"]
+        ]
+        out += _table(["case", "adapter", "verdict", "reason", "reference"], rows)
+    if summary["stale_ledger_entries"]:
+        out += ["", "## Ledger entries that matched nothing in this run", ""]
+        out += [f"- `{e['case']}` × `{e['adapter']}`" for e in summary["stale_ledger_entries"]]
+    return "\n".join(out) + "\n"
