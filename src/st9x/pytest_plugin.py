@@ -1,0 +1,222 @@
+"""pytest front end: each case × adapter of a suite is one pytest item.
+
+A suite is a small TOML file in ``suites/`` (``*.suite.toml``) naming the corpora it runs, so
+that suites are data, like the JSON-Schema-Test-Suite's cases, and the code that runs them is
+the engine's :class:`~st9x.engine.worker.Worker`, the same that ``st9x run`` uses. Items are
+named ``corpus/case[adapter]``; the known-failures ledger becomes strict xfail markers.
+
+Suite file keys: ``description``; ``corpora`` (paths relative to the suite file, or the string
+``"from-option"`` for the corpora given with ``--corpus``); ``if-absent`` (``"skip"`` to skip,
+with ``absent-reason``, when a corpus directory is missing, e.g. ``../shared`` on a user's
+machine); ``expect`` (a verdict for cases that have none, with ``expect-reason``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from st9x.adapters.base import Adapter
+from st9x.adapters.registry import select_adapters
+from st9x.corpus.load import load_corpus
+from st9x.engine.judge import Judgement, judge
+from st9x.engine.tasks import Task, plan
+from st9x.engine.worker import Record, Worker
+from st9x.errors import St9xError
+from st9x.ledger import Ledger, load_ledger
+
+SUITE_SUFFIX = ".suite.toml"
+_WORKER = pytest.StashKey[Worker]()
+_ADAPTERS = pytest.StashKey[dict[str, Adapter]]()
+_LEDGER = pytest.StashKey[Ledger]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("st9x", "st9x conformance suites")
+    group.addoption(
+        "--corpus",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="run these corpora (path or embedded id) instead of the suites' own",
+    )
+    group.addoption(
+        "--adapter",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only these adapters (default: every installed one)",
+    )
+    group.addoption(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="only cases with tag T or breaking constraint kind T",
+    )
+    group.addoption(
+        "--ledger",
+        default=None,
+        metavar="FILE",
+        help="known-failures ledger (default: the project's known-failures.json)",
+    )
+    group.addoption(
+        "--external",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="TOML file of external-command adapters",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "st9x_case: one corpus case under one adapter")
+
+
+def _adapters(config: pytest.Config) -> dict[str, Adapter]:
+    if _ADAPTERS not in config.stash:
+        config.stash[_ADAPTERS] = select_adapters(
+            config.getoption("adapter"), [Path(p) for p in config.getoption("external")]
+        )
+    return config.stash[_ADAPTERS]
+
+
+def _ledger(config: pytest.Config) -> Ledger:
+    if _LEDGER not in config.stash:
+        path = config.getoption("ledger")
+        config.stash[_LEDGER] = load_ledger(Path(path) if path else None)
+    return config.stash[_LEDGER]
+
+
+def _worker(config: pytest.Config) -> Worker:
+    """One worker per pytest process, so each schema compiles once per adapter per session."""
+    if _WORKER not in config.stash:
+        config.stash[_WORKER] = Worker(_adapters(config))
+    return config.stash[_WORKER]
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if file_path.name.endswith(SUITE_SUFFIX):
+        return SuiteFile.from_parent(parent, path=file_path)
+    return None
+
+
+class SuiteFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        try:
+            suite = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise self.CollectError(f"{self.path}: not valid TOML: {exc}") from None
+        chosen = self.config.getoption("corpus")
+        declared = suite.get("corpora", [])
+        if declared == "from-option":
+            specs: list[str | Path] = list(chosen)
+        elif chosen:
+            return  # --corpus replaces the suites' own corpora
+        else:
+            specs = [(self.path.parent / p).resolve() for p in declared]
+        for spec in specs:
+            yield from self._collect_corpus(spec, suite)
+
+    def _collect_corpus(self, spec: str | Path, suite: dict[str, Any]) -> Iterator[pytest.Item]:
+        if isinstance(spec, Path) and not spec.exists():
+            reason = suite.get("absent-reason", "corpus not found")
+            yield Placeholder.from_parent(
+                self,
+                name=f"{spec.name}[absent]",
+                message=f"{spec}: {reason}",
+                skip=suite.get("if-absent") == "skip",
+            )
+            return
+        try:
+            corpus = load_corpus(spec)
+        except St9xError as exc:
+            name = Path(str(spec)).name
+            yield Placeholder.from_parent(self, name=f"{name}[load]", message=str(exc), skip=False)
+            return
+        expect = suite.get("expect")
+        if expect:
+            corpus.cases = [
+                dataclasses.replace(c, expected=expect) if c.expected == "unknown" else c
+                for c in corpus.cases
+            ]
+        ledger = _ledger(self.config)
+        for task in plan([corpus], _adapters(self.config), self.config.getoption("tag")):
+            item = CaseItem.from_parent(self, name=task.item_id, task=task)
+            entry = ledger.lookup(task.case.key, task.adapter)
+            if entry:
+                item.add_marker(
+                    pytest.mark.xfail(reason=f"{entry.reason} ({entry.reference})", strict=True)
+                )
+            yield item
+
+
+class CaseFailure(Exception):
+    """A broken expectation, shown as a few readable lines instead of a traceback."""
+
+
+class CaseItem(pytest.Item):
+    def __init__(self, *, task: Task, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.task = task
+        self.add_marker("st9x_case")
+        self.record: Record | None = None
+
+    def runtest(self) -> None:
+        record = _worker(self.config).run(self.task)
+        self.record = record
+        judgement, _ = judge(record, Ledger())  # the ledger acts through the xfail marker
+        if judgement is Judgement.SKIPPED:
+            pytest.skip(record["errors"][0]["message"] if record["errors"] else "skipped")
+        if judgement in (Judgement.FAIL, Judgement.ERRORED):
+            raise CaseFailure(_explain(record))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, CaseFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)  # type: ignore[arg-type]
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"{self.task.case.key} under {self.task.adapter}"
+
+
+def _explain(record: Record) -> str:
+    lines = [
+        f"{record['corpus']}/{record['case']} [{record['adapter']}]: expected {record['expected']}, "
+        f"got {record['verdict']}",
+        f"  instance: {record['instance']}  schema: {record['schema']}",
+    ]
+    if record.get("constraint"):
+        lines.append(f"  the case breaks: {record['constraint']}")
+    for error in record["errors"][:8]:
+        where = error.get("location") or ""
+        if error.get("line"):
+            where = f"line {error['line']}" + (f" {where}" if where else "")
+        lines.append(f"  - {where + ': ' if where else ''}{error['message']}")
+    return "\n".join(lines)
+
+
+class Placeholder(pytest.Item):
+    """Stands for a corpus that could not be collected, so the problem shows as a skip with its
+    reason (corpus absent on this machine) or as a failure (corpus broken), never as nothing."""
+
+    def __init__(self, *, message: str, skip: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.message = message
+        self.skip = skip
+
+    def runtest(self) -> None:
+        if self.skip:
+            pytest.skip(self.message)
+        raise CaseFailure(self.message)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return str(excinfo.value)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, self.name
