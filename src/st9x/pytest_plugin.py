@@ -187,8 +187,8 @@ class CaseItem(pytest.Item):
 
 def _explain(record: Record) -> str:
     lines = [
-        f"{record['corpus']}/{record['case']} [{record['adapter']}]: expected {record['expected']}, "
-        f"got {record['verdict']}",
+        f"{record['corpus']}/{record['case']} [{record['adapter']}]: "
+        f"expected {record['expected']}, got {record['verdict']}",
         f"  instance: {record['instance']}  schema: {record['schema']}",
     ]
     if record.get("constraint"):
