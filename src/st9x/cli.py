@@ -7,6 +7,7 @@ could not be loaded, a ledger entry that now passes); 2 the command line itself 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +20,10 @@ from st9x import __version__
 from st9x.adapters.registry import discover_adapters, select_adapters
 from st9x.corpus.load import default_corpus_paths, load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
-from st9x.engine.run import run
+from st9x.engine.executors import Executor, SerialExecutor
+from st9x.engine.isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ProcessExecutor, default_jobs
+from st9x.engine.results import iter_results
+from st9x.engine.run import RESULTS_NAME, run
 from st9x.engine.tasks import Task
 from st9x.engine.worker import Worker
 from st9x.errors import St9xError, UsageError
@@ -103,6 +107,41 @@ def _parser() -> argparse.ArgumentParser:
         help="known-failures ledger (default: known-failures.json of the project)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no matrix on stdout")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"worker processes (default: {default_jobs()})",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="per case x adapter time-out, enforced by killing the worker process "
+        f"(default: {DEFAULT_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--memory-mb",
+        type=int,
+        default=DEFAULT_MEMORY_MB,
+        metavar="MB",
+        help=f"address-space limit of each worker process (default: {DEFAULT_MEMORY_MB})",
+    )
+    p.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run in this process: no isolation, no time-out (for debugging)",
+    )
+    p.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="finish an interrupted run in DIR: keep its records, run only the missing "
+        "ones with the same corpora, adapters and tags",
+    )
 
     p = sub.add_parser(
         "validate",
@@ -159,10 +198,47 @@ def _load_corpora(specs: Sequence[str]) -> tuple[list[Corpus], int]:
     return corpora, failed
 
 
+def _resume_selection(args: argparse.Namespace) -> None:
+    """Take corpora, adapters and tags from the interrupted run's header."""
+    results = args.resume / RESULTS_NAME
+    header = next(iter_results(results, check=False), None)
+    if not header or header.get("type") != "header":
+        raise UsageError("cannot resume: no results header", path=results)
+    selection = header.get("selection", {})
+    args.corpus = selection.get("corpora") or [c["path"] for c in header.get("corpora", [])]
+    args.adapter = selection.get("adapters", [])
+    args.tag = selection.get("tags", [])
+    args.external = [Path(p) for p in selection.get("external", [])]
+    args.out = args.resume
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # handled like Ctrl-C: finished records are kept, matrices folded
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.resume:
+        _resume_selection(args)
     adapters = select_adapters(args.adapter, args.external)
     ledger = load_ledger(args.ledger)
     corpora, failed = _load_corpora(args.corpus)
+    selection = {
+        "corpora": [str(c.root.resolve()) for c in corpora],
+        "adapters": sorted(adapters),
+        "tags": list(args.tag),
+        "external": [str(Path(p).resolve()) for p in args.external],
+        "executor": "in-process" if args.in_process else "processes",
+        "jobs": args.jobs or default_jobs(),
+        "timeout": args.timeout,
+        "memory_mb": args.memory_mb,
+    }
+    if args.in_process:
+        executor: Executor = SerialExecutor(Worker(adapters))
+    else:
+        executor = ProcessExecutor(
+            adapters, jobs=selection["jobs"], timeout=args.timeout, memory_mb=args.memory_mb or None
+        )
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     for corpus in corpora:
         for note in corpus.notes:
             err.print(f"st9x: warning: {note}", markup=False)
@@ -192,6 +268,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.out,
             ledger=ledger,
             tags=args.tag,
+            executor=executor,
+            selection=selection,
+            resume=bool(args.resume),
             on_record=on_record,
             on_plan=on_plan,
         )
@@ -207,6 +286,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     if len(summary["failures"]) > 25:
         err.print(f"... and {len(summary['failures']) - 25} more (see {result.paths['matrix']})")
+    if result.resumed_records:
+        out.print(f"resumed: {result.resumed_records} records kept from the interrupted run")
     out.print(
         f"{result.tasks} case x adapter runs; broken expectations: {summary['broken']}; "
         f"written: {result.paths['results']}, {result.paths['summary']}, {result.paths['matrix']}",

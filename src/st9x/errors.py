@@ -59,6 +59,10 @@ class FormatError(St9xError):
     """A data file of st9x's own (results, ledger, summary) that does not follow its format."""
 
 
+class OutputError(St9xError):
+    """Results cannot be written (directory not writable, disk full) or resumed."""
+
+
 class UsageError(St9xError):
     """A command line or option that cannot be acted on (unknown adapter, missing file)."""
 

@@ -7,7 +7,10 @@ by ``st9x/formats/results.schema.json``; :func:`read_results` checks files again
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import os
 import platform
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -15,7 +18,7 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 import orjson
 from lxml import etree
@@ -23,7 +26,7 @@ from lxml import etree
 from st9x import __version__, formats
 from st9x.adapters.base import Adapter
 from st9x.corpus.model import Corpus
-from st9x.errors import FormatError
+from st9x.errors import FormatError, OutputError
 
 RESULTS_FORMAT = "st9x-results/1"
 LIBRARIES = (
@@ -95,36 +98,70 @@ def make_header(
 
 
 class ResultsWriter:
-    """Appends records to a JSON Lines file, flushing each, and closes it with a footer."""
+    """Appends records to a JSON Lines file and closes it with a footer.
 
-    def __init__(self, path: Path, header: Mapping[str, Any]) -> None:
+    Each line goes to the file in one ``write`` on a descriptor opened for appending, so the
+    file holds every finished record at any moment; a write that fails (a full disk) is undone
+    back to the last whole line and reported, so what is on disk stays valid JSON Lines.
+    """
+
+    def __init__(
+        self, path: Path, header: Mapping[str, Any] | None, *, append: bool = False
+    ) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file: IO[bytes] = path.open("wb")
         self._count = 0
-        self._write(header)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if append else os.O_TRUNC)
+            self._fd: int | None = os.open(path, flags, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot write results: {exc.strerror or exc}", path=path) from None
+        if header is not None:
+            self._write(header)
 
     def _write(self, document: Mapping[str, Any]) -> None:
-        self._file.write(orjson.dumps(document) + b"\n")
-        self._file.flush()
+        assert self._fd is not None, "results file already closed"
+        line = orjson.dumps(document) + b"\n"
+        offset = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            written = os.write(self._fd, line)
+            if written != len(line):
+                raise OSError(errno.ENOSPC, "short write")
+        except OSError as exc:
+            os.ftruncate(self._fd, offset)
+            raise OutputError(
+                f"cannot write results ({exc.strerror or exc}); the {self._count} records "
+                "written before are kept",
+                path=self.path,
+            ) from None
 
     def write(self, record: Mapping[str, Any]) -> None:
         self._write(record)
         self._count += 1
 
-    def close(self, *, interrupted: bool = False, seconds: float | None = None) -> None:
-        if self._file.closed:
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def close(
+        self, *, interrupted: bool = False, seconds: float | None = None, **extra: Any
+    ) -> None:
+        if self._fd is None:
             return
-        self._write(
-            {
-                "type": "footer",
-                "finished": now(),
-                "records": self._count,
-                "interrupted": interrupted,
-                "seconds": seconds,
-            }
-        )
-        self._file.close()
+        try:
+            self._write(
+                {
+                    "type": "footer",
+                    "finished": now(),
+                    "records": self._count,
+                    "interrupted": interrupted,
+                    "seconds": seconds,
+                    **extra,
+                }
+            )
+        finally:
+            os.close(self._fd)
+            self._fd = None
 
     def __enter__(self) -> ResultsWriter:
         return self
@@ -135,7 +172,51 @@ class ResultsWriter:
         value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close(interrupted=kind is not None)
+        if self._fd is not None:
+            # the error that brought us here is the one to report, not a failing footer
+            with contextlib.suppress(OutputError):
+                self.close(interrupted=kind is not None)
+
+
+def recover(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Prepare an interrupted results file for resuming: keep the header and every whole record,
+    cut off the footer and a last line that was half written, and return what was kept."""
+    header: dict[str, Any] | None = None
+    records: list[dict[str, Any]] = []
+    good = 0
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"cannot resume: {exc.strerror or exc}", path=path) from None
+    offset = 0
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines, start=1):
+        end = offset + len(line) + 1
+        if line.strip():
+            try:
+                document = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                if any(rest.strip() for rest in lines[number:]):
+                    raise FormatError(
+                        "not valid JSON in the middle of the file", path=path, line=number
+                    ) from None
+                break  # a last line cut short by the interruption
+            kind = document.get("type") if isinstance(document, dict) else None
+            if kind == "header" and header is None:
+                header = document
+                good = end
+            elif kind == "record":
+                formats.check("results", document, path=path)
+                records.append(document)
+                good = end
+            elif kind != "footer":
+                raise FormatError(f"unexpected line of type {kind!r}", path=path, line=number)
+        offset = end
+    if header is None:
+        raise FormatError("no header line: nothing to resume", path=path)
+    with path.open("r+b") as handle:
+        handle.truncate(min(good, len(data)))
+    return header, records
 
 
 def iter_results(path: Path, *, check: bool = True) -> Iterator[dict[str, Any]]:

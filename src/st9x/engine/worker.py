@@ -43,9 +43,9 @@ class Worker:
     def run(self, task: Task) -> Record:
         case = task.case
         adapter = self.adapters[task.adapter]
-        record = _base_record(case, task.adapter, self._sha256(case.instance))
+        record = base_record(case, task.adapter, self._sha256(case.instance))
         if case.problem or case.schema is None:
-            return _finish(
+            return finish_record(
                 record, Verdict.ERRORED, [Problem(case.problem or "no schema for this case")]
             )
 
@@ -59,7 +59,7 @@ class Worker:
         record["times"]["compile"] = compile_seconds
         if compilation.compiled is None:
             assert compilation.verdict is not None
-            return _finish(record, compilation.verdict, [Problem(compilation.message or "")])
+            return finish_record(record, compilation.verdict, [Problem(compilation.message or "")])
 
         start = time.perf_counter()
         try:
@@ -71,7 +71,7 @@ class Worker:
         except Exception as exc:  # a crash in a validator is a result, not the end of the run
             outcome = Outcome(Verdict.ERRORED, (Problem(_crash(task.adapter, exc)),), 1)
         record["times"]["validate"] = round(time.perf_counter() - start, 6)
-        return _finish(record, outcome.verdict, list(outcome.errors), outcome.error_count)
+        return finish_record(record, outcome.verdict, list(outcome.errors), outcome.error_count)
 
     def _compile(self, adapter: Adapter, schema: SchemaSpec) -> _Compilation:
         start = time.perf_counter()
@@ -99,10 +99,13 @@ class Worker:
 
 
 def _crash(adapter: str, exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return f"{adapter} ran out of memory (the worker's memory limit, or the machine's)"
     return f"{adapter} raised {type(exc).__name__}: {one_line(str(exc))}"
 
 
-def _base_record(case: Case, adapter: str, sha256: str | None) -> Record:
+def base_record(case: Case, adapter: str, sha256: str | None) -> Record:
+    """A record with the case's identity filled in and no verdict yet."""
     return {
         "type": "record",
         "corpus": case.corpus,
@@ -123,9 +126,10 @@ def _base_record(case: Case, adapter: str, sha256: str | None) -> Record:
     }
 
 
-def _finish(
+def finish_record(
     record: Record, verdict: Verdict, problems: list[Problem], count: int | None = None
 ) -> Record:
+    """Set the verdict and errors, and whether the verdict is the expected one."""
     record["verdict"] = str(verdict)
     record["errors"] = [p.as_json() for p in problems]
     record["error_count"] = count if count is not None else len(problems)

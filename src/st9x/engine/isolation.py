@@ -1,0 +1,174 @@
+"""Process isolation: tasks run in worker processes that the run can kill.
+
+A validator that hangs inside C code cannot be interrupted from Python, and one that exhausts
+memory or crashes the interpreter takes its process with it. So each worker process runs tasks
+one at a time for the parent, which waits with a deadline per task: on time-out it kills the
+worker and records ``errored`` with the reason; if the worker dies (a crash, a signal, the memory
+limit) the task is recorded the same way; either way a fresh worker takes the next task and the
+run goes on. Each worker keeps its own compile cache for as long as it lives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import resource
+import signal
+import time
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from st9x.adapters.base import Adapter, Problem, Verdict
+from st9x.engine.tasks import Task
+from st9x.engine.worker import Record, Worker, base_record, finish_record
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MEMORY_MB = 4096
+
+
+def _serve(conn: Connection, adapters: Mapping[str, Adapter], memory_mb: int | None) -> None:
+    """The worker process: run each task it is sent and send the record back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    worker = Worker(adapters)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        try:
+            record = worker.run(task)
+        except MemoryError:
+            record = finish_record(
+                base_record(task.case, task.adapter, None),
+                Verdict.ERRORED,
+                [Problem(f"memory limit of {memory_mb} MB exceeded")],
+            )
+        conn.send(record)
+
+
+@dataclass
+class _Slot:
+    process: Any
+    conn: Connection
+    task: Task | None = None
+    deadline: float = 0.0
+    group: deque[Task] | None = None
+
+
+class ProcessExecutor:
+    """Runs tasks in ``jobs`` worker processes with a per-task time-out and memory limit."""
+
+    def __init__(
+        self,
+        adapters: Mapping[str, Adapter],
+        *,
+        jobs: int = 1,
+        timeout: float = DEFAULT_TIMEOUT,
+        memory_mb: int | None = DEFAULT_MEMORY_MB,
+    ) -> None:
+        self.adapters = dict(adapters)
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        # fork keeps adapters defined anywhere (even in a test) usable without pickling them
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self._context = mp.get_context(method)
+
+    def _start(self) -> _Slot:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve, args=(child, self.adapters, self.memory_mb), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def _stop(self, slot: _Slot, *, kill: bool) -> None:
+        if kill:
+            slot.process.kill()
+        else:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                slot.conn.send(None)
+        slot.process.join(timeout=5)
+        if slot.process.is_alive():
+            slot.process.kill()
+            slot.process.join(timeout=5)
+        slot.conn.close()
+
+    def map(self, tasks: Sequence[Task]) -> Iterator[Record]:
+        # Tasks sharing an adapter and a schema go to one worker, group after group, so that a
+        # schema is compiled once per adapter however many workers there are.
+        groups: dict[tuple[str, object], deque[Task]] = {}
+        for task in tasks:
+            schema = task.case.schema.path if task.case.schema else None
+            groups.setdefault((task.adapter, schema), deque()).append(task)
+        pending = deque(groups.values())
+        slots = [self._start() for _ in range(min(self.jobs, len(pending)))]
+        try:
+            while pending or any(s.task or s.group for s in slots):
+                for slot in slots:
+                    if slot.task is None and not slot.group and pending:
+                        slot.group = pending.popleft()
+                    if slot.task is None and slot.group:
+                        slot.task = slot.group.popleft()
+                        slot.deadline = time.monotonic() + self.timeout
+                        slot.conn.send(slot.task)
+                busy = [s for s in slots if s.task is not None]
+                nearest = min(s.deadline for s in busy)
+                ready = wait([s.conn for s in busy], timeout=max(0.0, nearest - time.monotonic()))
+                for index, slot in enumerate(slots):
+                    if slot.task is None:
+                        continue
+                    if slot.conn in ready:
+                        try:
+                            record = slot.conn.recv()
+                        except (EOFError, OSError):
+                            record = self._lost(slot, self._death(slot))
+                            slots[index] = self._replace(slot)
+                        else:
+                            slot.task = None
+                        yield record
+                    elif time.monotonic() >= slot.deadline:
+                        record = self._lost(slot, f"time-out: no verdict within {self.timeout:g} s")
+                        slots[index] = self._replace(slot)
+                        yield record
+        finally:
+            for slot in slots:
+                self._stop(slot, kill=slot.task is not None)
+
+    def _replace(self, slot: _Slot) -> _Slot:
+        self._stop(slot, kill=True)
+        fresh = self._start()
+        fresh.group = slot.group  # the rest of the group goes on in the new worker
+        return fresh
+
+    def _death(self, slot: _Slot) -> str:
+        slot.process.join(timeout=5)
+        code = slot.process.exitcode
+        if code is not None and code < 0:
+            name = (
+                signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else -code
+            )
+            return f"the validator's process was killed by signal {name}"
+        return f"the validator's process died (exit code {code})"
+
+    def _lost(self, slot: _Slot, message: str) -> Record:
+        task = slot.task
+        assert task is not None
+        slot.task = None
+        return finish_record(
+            base_record(task.case, task.adapter, None), Verdict.ERRORED, [Problem(message)]
+        )
+
+
+def default_jobs() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
