@@ -57,7 +57,8 @@ def parse_xml(
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", path=path) from None
     try:
-        return etree.ElementTree(etree.fromstring(data, safe_parser(), base_url=path.as_uri()))
+        base_url = path.absolute().as_uri()  # as_uri() refuses a relative path
+        return etree.ElementTree(etree.fromstring(data, safe_parser(), base_url=base_url))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno and exc.lineno > 0 else None
         raise error(f"not well-formed XML: {exc.msg}", path=path, line=line) from None

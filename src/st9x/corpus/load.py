@@ -6,6 +6,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import orjson
+
 from st9x.corpus.discover import discover
 from st9x.corpus.manifest import MANIFEST_NAME, load_manifest
 from st9x.corpus.model import Corpus
@@ -25,14 +27,20 @@ def embedded_corpora_dir() -> Path:
 
 
 def default_corpus_paths() -> list[Path]:
-    """The embedded corpora that ``st9x run`` uses by default: every folder with a manifest whose
-    name does not start with an underscore."""
+    """The embedded corpora that ``st9x run`` uses by default: every folder with a manifest that
+    does not say ``"default": false`` (hostile input, say, is run on purpose, not by default)."""
     base = embedded_corpora_dir()
     if not base.is_dir():
         return []
-    return sorted(
-        p for p in base.iterdir() if (p / MANIFEST_NAME).is_file() and not p.name.startswith("_")
-    )
+    return sorted(p for p in base.iterdir() if (p / MANIFEST_NAME).is_file() and _is_default(p))
+
+
+def _is_default(path: Path) -> bool:
+    try:
+        document = orjson.loads((path / MANIFEST_NAME).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return True  # let loading report the broken manifest
+    return not (isinstance(document, dict) and document.get("default") is False)
 
 
 def resolve_corpus(spec: str | Path) -> Path:

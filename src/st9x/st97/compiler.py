@@ -1,0 +1,636 @@
+"""XSD → JSON Schema, from xmlschema's component model.
+
+:func:`compile_schema` walks the components reachable from the chosen root element(s) and emits
+one ``$defs`` entry per named type (and per global element with an anonymous type), so that the
+output mirrors the XSD's own reuse and recursive types stay finite. Shapes come from
+:mod:`st9x.st97.model`; everything that cannot be expressed goes to :attr:`Compilation.losses`.
+
+Document form: the JSON document is an object with one property per root element, named like any
+other property (``{"trademarkApplication": {...}}``). ``root=None`` compiles every global element
+of the schema's target namespace as a possible root, and the top level then requires exactly one
+of them (``minProperties``/``maxProperties`` 1: the same as a ``oneOf`` of one-property objects,
+but cheap for validators and with readable errors).
+
+Closing objects (decision 8): a type that another type extends gets an *open* definition and is
+closed where it is used (``{"$ref": …, "unevaluatedProperties": false}``), because
+``additionalProperties: false`` — or any closing keyword — inside the base would reject the
+extension's own properties when the base is referenced from the extension's ``allOf``. All other
+types are closed inside their definition (``additionalProperties: false``, or
+``unevaluatedProperties: false`` when the definition is an ``allOf``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xmlschema
+from xmlschema.validators import XsdComplexType, XsdElement
+
+from st9x.errors import SchemaError
+from st9x.st97 import simple as simple_mod
+from st9x.st97.losses import Loss, LossLog, locate
+from st9x.st97.model import (
+    Prop,
+    Shape,
+    ShapeBuilder,
+    is_builtin,
+    is_simple_valued,
+    simple_type_of,
+)
+from st9x.st97.names import PrefixTable, lower_camel, split_qname
+from st9x.st97.profiles import DIALECTS, Settings, make_settings
+from st9x.st97.regex import xsd_to_ecma
+
+XSD = "{http://www.w3.org/2001/XMLSchema}"
+JSONML_KEY = "st97_jsonmlElement"
+VERSION_PROPERTY = "schemaVersion"
+
+_NAME_PATTERNS = {
+    "Name": r"\i\c*",
+    "NCName": r"[\i-[:]][\c-[:]]*",
+    "ID": r"[\i-[:]][\c-[:]]*",
+    "IDREF": r"[\i-[:]][\c-[:]]*",
+    "ENTITY": r"[\i-[:]][\c-[:]]*",
+    "NMTOKEN": r"\c+",
+    "language": r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*",
+}
+
+
+@dataclass
+class Compilation:
+    """A compiled schema plus everything the mapper needs to convert instances consistently."""
+
+    schema: dict[str, Any]
+    losses: list[Loss]
+    profile: str
+    options: dict[str, str]
+    settings: Settings
+    xsd: Any
+    roots: dict[str, Any]  # JSON property name → global XsdElement
+    shapes: ShapeBuilder = field(repr=False)
+    version: str | None = None
+
+    def loss_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for loss in self.losses:
+            counts[loss.construct] = counts.get(loss.construct, 0) + 1
+        return counts
+
+
+def load_xsd(xsd: str | Path | Any) -> Any:
+    """An xmlschema XSD 1.0 schema, loaded from local files only and without entity expansion."""
+    if not isinstance(xsd, str | Path):
+        return xsd
+    try:
+        return xmlschema.XMLSchema10(str(xsd), allow="local", defuse="always")
+    except (xmlschema.XMLSchemaException, OSError, ValueError) as exc:
+        raise SchemaError(f"cannot load schema: {exc}", path=xsd) from None
+
+
+def compile_schema(
+    xsd: str | Path | Any,
+    *,
+    root: str | None = None,
+    profile: str = "st97-v2",
+    options: Mapping[str, str] | None = None,
+    dialect: str = "2020-12",
+) -> Compilation:
+    """Compile an XSD (path or loaded xmlschema schema) to a JSON Schema.
+
+    ``root`` is a global element as ``{ns}Local``, ``prefix:Local`` or ``Local``; ``None`` means
+    every global element of the target namespace.
+    """
+    settings = make_settings(profile, options, dialect)
+    schema = load_xsd(xsd)
+    return _Compiler(schema, settings).run(root)
+
+
+def find_roots(schema: Any, root: str | None) -> list[Any]:
+    """Global element declarations for ``root`` (see :func:`compile_schema`)."""
+    elements = schema.maps.elements
+    if root is None:
+        ns = schema.target_namespace
+        found = [e for q, e in elements.items() if split_qname(q)[0] == ns]
+        if not found:
+            raise SchemaError("the schema declares no global element in its target namespace",
+                              path=schema.url)
+        return sorted(found, key=lambda e: e.name)
+    if root.startswith("{"):
+        qname = root
+    elif ":" in root:
+        prefix, local = root.split(":", 1)
+        ns = schema.namespaces.get(prefix)
+        if ns is None:
+            raise SchemaError(f"unknown prefix in root {root!r}", path=schema.url)
+        qname = f"{{{ns}}}{local}"
+    else:
+        candidates = [q for q in elements if split_qname(q)[1] == root]
+        preferred = [q for q in candidates if split_qname(q)[0] == schema.target_namespace]
+        candidates = preferred or candidates
+        if len(candidates) != 1:
+            raise SchemaError(
+                f"root {root!r} matches {len(candidates)} global elements"
+                + (f": {', '.join(sorted(candidates))}" if candidates else ""),
+                path=schema.url,
+            )
+        qname = candidates[0]
+    if qname not in elements:
+        raise SchemaError(f"no global element {qname}", path=schema.url)
+    return [elements[qname]]
+
+
+def _jsonable_number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    d = Decimal(str(value))
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+class _Compiler:
+    def __init__(self, schema: Any, settings: Settings) -> None:
+        self.schema = schema
+        self.settings = settings
+        self.losses = LossLog()
+        self.shapes = ShapeBuilder(schema, settings, self.losses)
+        namespaces = {split_qname(q)[0] for q in schema.maps.types}
+        namespaces |= {split_qname(q)[0] for q in schema.maps.elements}
+        self.prefixes = PrefixTable(namespaces, schema.namespaces)
+        self.type_keys = {self.prefixes.key(q) for q in schema.maps.types}
+        self.defs: dict[str, Any] = {}
+        self._pending: list[tuple[str, Any, str]] = []
+        self._keys: dict[int, str] = {}
+        self._reported_builtins: set[str] = set()
+
+    # -- keys and the definition worklist ----------------------------------------------------
+    def key_for_type(self, xsd_type: Any) -> str:
+        key = self._keys.get(id(xsd_type))
+        if key is None:
+            key = self.prefixes.key(xsd_type.name)
+            self._keys[id(xsd_type)] = key
+            self.defs[key] = {}  # reserve: recursion through this type terminates here
+            self._pending.append((key, xsd_type, "type"))
+        return key
+
+    def key_for_element_type(self, decl: Any) -> str:
+        xsd_type = decl.type
+        key = self._keys.get(id(xsd_type))
+        if key is None:
+            key = self.prefixes.key(decl.name)
+            if key in self.type_keys:
+                key += "_element"
+            self._keys[id(xsd_type)] = key
+            self.defs[key] = {}
+            self._pending.append((key, xsd_type, "type"))
+        return key
+
+    def key_for_local_type(self, decl: Any) -> str:
+        """Anonymous types of local elements also get a definition, keyed
+        ``<prefix>_<enclosing global component>.<element>``: local anonymous types can recurse
+        through named groups (MathML's ``semantics`` does), so inlining them would not end."""
+        xsd_type = decl.type
+        key = self._keys.get(id(xsd_type))
+        if key is not None:
+            return key
+        owner = decl.parent
+        while owner is not None and getattr(owner, "parent", None) is not None:
+            owner = owner.parent
+        owner_name = getattr(owner, "name", None) or "local"
+        stem = self.prefixes.key(owner_name) + "." + split_qname(decl.name)[1]
+        key, n = stem, 1
+        while key in self.defs or key in self.type_keys:
+            n += 1
+            key = f"{stem}~{n}"
+        self._keys[id(xsd_type)] = key
+        self.defs[key] = {}
+        self._pending.append((key, xsd_type, "type"))
+        return key
+
+    def run(self, root: str | None) -> Compilation:
+        decls = find_roots(self.schema, root)
+        roots: dict[str, Any] = {}
+        properties: dict[str, Any] = {}
+        for decl in decls:
+            name = lower_camel(split_qname(decl.name)[1])
+            roots[name] = decl
+            properties[name] = self.element_schema(decl)
+        while self._pending:
+            key, xsd_type, _ = self._pending.pop(0)
+            self.defs[key] = self.type_definition(xsd_type)
+        version = getattr(self.schema, "version", None)
+        doc: dict[str, Any] = {"$schema": DIALECTS[self.settings.dialect]}
+        if self.settings.version == "id":
+            stem = Path(self.schema.url or "schema").stem if self.schema.url else "schema"
+            doc["$id"] = f"urn:st97:{self.settings.profile}:{version or 'unversioned'}:{stem}"
+            if version is None:
+                self.losses.add_at("version", "<schema>", "version=id: the XSD has no version")
+        root_names = [split_qname(d.name)[1] for d in decls]
+        doc["title"] = ", ".join(root_names) if len(root_names) <= 3 else (
+            f"{len(root_names)} root elements"
+        )
+        doc["type"] = "object"
+        if self.settings.version == "property":
+            if version is None:
+                self.losses.add_at("version", "<schema>", "version=property: the XSD has no "
+                                   "version attribute; schemaVersion is any string")
+            properties = {VERSION_PROPERTY: {"const": version} if version else {"type": "string"},
+                          **properties}
+        doc["properties"] = properties
+        required = [VERSION_PROPERTY] if self.settings.version == "property" else []
+        if len(decls) == 1:
+            required.append(next(iter(roots)))
+        if required:
+            doc["required"] = required
+        if len(decls) > 1:
+            extra = 1 if self.settings.version == "property" else 0
+            doc["minProperties"] = 1 + extra
+            doc["maxProperties"] = 1 + extra
+        doc["additionalProperties"] = False
+        doc["$defs"] = dict(sorted(self.defs.items()))
+        return Compilation(
+            schema=doc,
+            losses=self.losses.items(),
+            profile=self.settings.profile,
+            options=self.settings.options(),
+            settings=self.settings,
+            xsd=self.schema,
+            roots=roots,
+            shapes=self.shapes,
+            version=version,
+        )
+
+    def ref(self, key: str) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{key}"}
+
+    # -- elements ------------------------------------------------------------------------------
+    def element_schema(self, decl: Any) -> dict[str, Any]:
+        """Schema of one occurrence of an element (arrays are added by the property)."""
+        if getattr(decl, "ref", None) is not None:
+            decl = decl.ref
+        xsd_type = decl.type
+        for identity in getattr(decl, "identities", None) or []:
+            self.losses.add("identity-constraint", decl,
+                            f"identity constraint {identity!r} is not expressible in JSON Schema")
+        if getattr(decl, "abstract", False) or getattr(decl, "substitution_group", None):
+            self.losses.add("substitution-group", decl, "substitution groups are not expanded")
+        if is_simple_valued(xsd_type):
+            st = simple_type_of(xsd_type)
+            result = dict(self.simple_schema(st))
+            self._value_constraint(result, decl, st)
+        else:
+            if xsd_type.name is not None and not is_builtin(xsd_type):
+                key = self.key_for_type(xsd_type)
+            elif xsd_type.name is None and decl.parent is None:
+                key = self.key_for_element_type(decl)
+            elif is_builtin(xsd_type):  # xsd:anyType
+                self.losses.add("any-type", decl, "element of type xsd:anyType: any content")
+                return {}
+            else:
+                key = self.key_for_local_type(decl)
+            if key:
+                result = self.ref(key)
+                if self.settings.v2 and self.shapes.is_base(xsd_type):
+                    result["unevaluatedProperties"] = False
+            else:
+                result = self.type_definition(xsd_type)
+            if decl.default is not None or decl.fixed is not None:
+                self.losses.add("element-default", decl,
+                                "default/fixed value of an element with attributes is not expressed")
+        if decl.nillable:
+            result = {"anyOf": [result, {"type": "null"}]}
+        return result
+
+    def _value_constraint(self, schema: dict[str, Any], component: Any, st: Any) -> None:
+        for attr, keyword in (("fixed", "const"), ("default", "default")):
+            raw = getattr(component, attr, None)
+            if raw is None:
+                continue
+            try:
+                value = simple_mod.decode(raw, st)
+            except simple_mod.ValueProblem as exc:
+                self.losses.add("value-constraint", component, f"{attr} value: {exc}")
+                continue
+            schema[keyword] = _plain(value)
+
+    # -- complex types -------------------------------------------------------------------------
+    def type_definition(self, xsd_type: Any) -> dict[str, Any]:
+        if is_simple_valued(xsd_type):
+            return self.simple_body(simple_type_of(xsd_type))
+        shape = self.shapes.shape(xsd_type)
+        closed = not (self.settings.v2 and self.shapes.is_base(xsd_type))
+        return self.shape_schema(shape, closed=closed)
+
+    def shape_schema(self, shape: Shape, *, closed: bool) -> dict[str, Any]:
+        if shape.kind == "collection":
+            assert shape.item is not None
+            out: dict[str, Any] = {"type": "array", "items": self.item_schema(shape.item)}
+            if shape.item.min_items:
+                out["minItems"] = shape.item.min_items
+            if shape.item.max_items is not None:
+                out["maxItems"] = shape.item.max_items
+            return out
+        if shape.kind == "mixed" and self.settings.mixed == "jsonml":
+            return self.jsonml_schema(shape)
+        if shape.base is not None:
+            own = self.object_schema(shape.own, shape.own_constraints, closed=False)
+            out = {"allOf": [self.ref(self.key_for_type(shape.base)), own]}
+            if closed:
+                out["unevaluatedProperties"] = False
+            return out
+        return self.object_schema(shape.props, shape.constraints, closed=closed)
+
+    def object_schema(self, props: list[Prop], constraints: list[dict[str, Any]], *,
+                      closed: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "object", "properties": {}}
+        required = []
+        for prop in props:
+            out["properties"][prop.name] = self.prop_schema(prop)
+            if prop.required:
+                required.append(prop.name)
+        if required:
+            out["required"] = required
+        emitted = [self.constraint_schema(c) for c in constraints]
+        if len(emitted) == 1:
+            out.update(emitted[0])
+        elif emitted:
+            out["allOf"] = emitted
+        if closed:
+            out["additionalProperties"] = False
+        return out
+
+    def constraint_schema(self, c: dict[str, Any]) -> dict[str, Any]:
+        branches = [{"required": b} for b in c["branches"]]
+        if self.settings.strict_choice and c["exclusive"]:
+            if c["required"]:
+                return {"oneOf": branches}
+            return {"oneOf": [*branches, {"not": {"anyOf": branches}}]}
+        return {"anyOf": branches}
+
+    def prop_schema(self, prop: Prop) -> dict[str, Any]:
+        if prop.kind == "attribute":
+            return self.attribute_schema(prop.component)
+        if prop.kind == "text":
+            if prop.component is None:  # mixed=text-only
+                return {"type": "string"}
+            return self.simple_schema(prop.component)
+        if prop.kind == "content":
+            return self.content_schema(prop)
+        if prop.kind == "group":
+            assert prop.shape is not None
+            inner: dict[str, Any]
+            if prop.component is not None and isinstance(prop.component, XsdComplexType):
+                inner = self.ref(self.key_for_type(prop.component))  # legacy nested base
+            else:
+                inner = self.object_schema(prop.shape.props, prop.shape.constraints, closed=True)
+            return self._arrayed(prop, inner)
+        return self._arrayed(prop, self.item_schema(prop))
+
+    def _arrayed(self, prop: Prop, item: dict[str, Any]) -> dict[str, Any]:
+        if not prop.array:
+            return item
+        out: dict[str, Any] = {"type": "array", "items": item}
+        if prop.min_items:
+            out["minItems"] = prop.min_items
+        if prop.max_items is not None:
+            out["maxItems"] = prop.max_items
+        return out
+
+    def item_schema(self, prop: Prop) -> dict[str, Any]:
+        if prop.kind == "ordered":
+            return {"anyOf": [
+                {
+                    "type": "object",
+                    "properties": {key: self.element_schema(decl)},
+                    "required": [key],
+                    "additionalProperties": False,
+                }
+                for key, decl in prop.members.values()
+            ]}
+        return self.element_schema(prop.component)
+
+    def content_schema(self, prop: Prop) -> dict[str, Any]:
+        alternatives: list[dict[str, Any]] = [{"type": "string"}]
+        for key, decl in prop.members.values():
+            alternatives.append({
+                "type": "object",
+                "properties": {key: self.element_schema(decl)},
+                "required": [key],
+                "additionalProperties": False,
+            })
+        return {"type": "array", "items": {"anyOf": alternatives}}
+
+    def jsonml_schema(self, shape: Shape) -> dict[str, Any]:
+        attrs = [p for p in shape.props if p.kind == "attribute"]
+        head = self.object_schema(attrs, [], closed=True)
+        self.defs.setdefault(JSONML_KEY, {
+            "type": "array",
+            "prefixItems": [{"type": "string"}, {"type": "object",
+                                                 "additionalProperties": {"type": "string"}}],
+            "items": {"anyOf": [{"type": "string"}, {"$ref": f"#/$defs/{JSONML_KEY}"}]},
+            "minItems": 2,
+        })
+        return {
+            "type": "array",
+            "prefixItems": [head],
+            "items": {"anyOf": [{"type": "string"}, self.ref(JSONML_KEY)]},
+            "minItems": 1,
+        }
+
+    def attribute_schema(self, attr: Any) -> dict[str, Any]:
+        st = attr.type
+        out = dict(self.simple_schema(st))
+        self._value_constraint(out, attr, st)
+        return out
+
+    # -- simple types --------------------------------------------------------------------------
+    def simple_schema(self, st: Any) -> dict[str, Any]:
+        if is_builtin(st):
+            return self.builtin_schema(st)
+        if st.name is not None:
+            return self.ref(self.key_for_type(st))
+        return self.simple_body(st)
+
+    def builtin_schema(self, st: Any) -> dict[str, Any]:
+        local = split_qname(st.name)[1]
+        if local in ("ID", "IDREF", "IDREFS") and local not in self._reported_builtins:
+            self._reported_builtins.add(local)
+            self.losses.add_at("id-idref", f"<builtin xs:{local}>",
+                               "ID uniqueness and IDREF integrity are not expressible")
+        if local == "boolean":
+            return {"type": "boolean"}
+        if local in simple_mod.INTEGER_BOUNDS:
+            lo, hi = simple_mod.INTEGER_BOUNDS[local]
+            out: dict[str, Any] = {"type": "integer"}
+            if lo is not None:
+                out["minimum"] = lo
+            if hi is not None:
+                out["maximum"] = hi
+            return out
+        if local in simple_mod.NUMBER_TYPES:
+            if local in ("float", "double") and local not in self._reported_builtins:
+                self._reported_builtins.add(local)
+                self.losses.add_at("float-special", f"<builtin xs:{local}>",
+                                   "INF, -INF and NaN have no JSON number form")
+            return {"type": "number"}
+        if local in simple_mod.DATE_PATTERNS:
+            out = {"type": "string", "pattern": simple_mod.DATE_PATTERNS[local]}
+            if local in simple_mod.FORMATS:
+                out["format"] = simple_mod.FORMATS[local]
+            return out
+        if local == "anyURI":
+            return {"type": "string", "format": "uri-reference"}
+        if local == "hexBinary":
+            return {"type": "string", "pattern": "^(?:[0-9a-fA-F]{2})*$"}
+        if local == "base64Binary":
+            return {"type": "string", "contentEncoding": "base64"}
+        if local in ("IDREFS", "NMTOKENS", "ENTITIES"):
+            item = "IDREF" if local == "IDREFS" else local[:-1]
+            return {"type": "array", "items": self._named_pattern(item), "minItems": 1}
+        if local in _NAME_PATTERNS:
+            return self._named_pattern(local)
+        return {"type": "string"}
+
+    def _named_pattern(self, local: str) -> dict[str, Any]:
+        tr = xsd_to_ecma(_NAME_PATTERNS[local], unicode=self.settings.regex_unicode,
+                         digits=self.settings.regex_digits)
+        return {"type": "string", "pattern": tr.pattern} if tr.pattern else {"type": "string"}
+
+    def simple_body(self, st: Any) -> dict[str, Any]:
+        """The definition of a derived simple type: its base plus its own facets."""
+        if is_builtin(st):
+            return self.builtin_schema(st)
+        if st.is_list() and hasattr(st, "item_type"):
+            out: dict[str, Any] = {"type": "array", "items": self.simple_schema(st.item_type)}
+            self._facets(out, st, "list")
+            return out
+        if st.is_union() and hasattr(st, "member_types"):
+            return {"anyOf": [self.simple_schema(m) for m in st.member_types]}
+        base = st.base_type
+        if base is None:
+            return {"type": "string"}
+        base_schema = self.simple_schema(base) if base.is_simple() else self.simple_body(
+            simple_type_of(base)
+        )
+        own: dict[str, Any] = {}
+        self._facets(own, st, simple_mod.json_kind(st))
+        if simple_mod.json_kind(st) == "union" and own:
+            self.losses.add("union-facets", st, "facets on a restricted union apply to the "
+                            "union as a whole and are emitted beside its anyOf")
+        if not own:
+            return dict(base_schema)
+        if "$ref" in base_schema:
+            return {**base_schema, **own}
+        clash = set(own) & set(base_schema)
+        if clash:
+            return {**base_schema, "allOf": [own]}
+        return {**base_schema, **own}
+
+    def _facets(self, out: dict[str, Any], st: Any, kind: str) -> None:
+        facets = getattr(st, "facets", {}) or {}
+        for qname, facet in facets.items():
+            if qname is None:
+                continue
+            local = split_qname(qname)[1]
+            if local == "enumeration":
+                values = []
+                for raw in facet.enumeration:
+                    try:
+                        values.append(_plain(simple_mod.decode(str(_lexical(raw)), st)))
+                    except simple_mod.ValueProblem:
+                        values.append(str(raw))
+                out["enum"] = values
+            elif local == "pattern":
+                self._pattern(out, st, facet)
+            elif local in ("length", "minLength", "maxLength"):
+                self._length(out, st, kind, local, facet.value)
+            elif local in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
+                if kind in ("integer", "number"):
+                    keyword = {"minInclusive": "minimum", "maxInclusive": "maximum",
+                               "minExclusive": "exclusiveMinimum",
+                               "maxExclusive": "exclusiveMaximum"}[local]
+                    out[keyword] = _jsonable_number(facet.value)
+                else:
+                    self.losses.add("bound", st, f"{local}={facet.value} on a non-numeric "
+                                    f"type ({simple_mod.builtin_name(st)}) is not expressible")
+            elif local in ("totalDigits", "fractionDigits"):
+                self._digits(out, st, facets)
+            elif local in ("whiteSpace",):
+                continue  # applied by the mapper to the value; JSON holds normalised values
+            elif local == "assertion":
+                self.losses.add("assertion", st, "XSD 1.1 assertion not expressible")
+            else:
+                self.losses.add("facet", st, f"facet {local} not expressed")
+
+    def _pattern(self, out: dict[str, Any], st: Any, facet: Any) -> None:
+        translated = []
+        for source in facet.regexps:
+            tr = xsd_to_ecma(source, unicode=self.settings.regex_unicode,
+                             digits=self.settings.regex_digits)
+            for note in tr.notes:
+                self.losses.add("pattern", st, f"pattern {source!r}: {note}")
+            if tr.pattern is None:
+                return  # one alternative untranslatable: the whole facet is lost (reported)
+            translated.append(tr.pattern)
+        if simple_mod.json_kind(st) in ("integer", "number", "boolean"):
+            self.losses.add("pattern", st, f"pattern {facet.regexps!r} on a non-string type "
+                            "cannot apply to a JSON number/boolean")
+            return
+        out["pattern"] = "|".join(translated)
+
+    def _length(self, out: dict[str, Any], st: Any, kind: str, local: str, value: int) -> None:
+        if kind == "list":
+            keys = {"length": ("minItems", "maxItems"), "minLength": ("minItems",),
+                    "maxLength": ("maxItems",)}[local]
+        elif simple_mod.builtin_name(st) in ("hexBinary", "base64Binary"):
+            self.losses.add("length", st, f"{local} counts octets of binary data; not expressed")
+            return
+        elif kind != "string":
+            self.losses.add("length", st, f"{local} on a {kind} type not expressed")
+            return
+        else:
+            keys = {"length": ("minLength", "maxLength"), "minLength": ("minLength",),
+                    "maxLength": ("maxLength",)}[local]
+        for key in keys:
+            out[key] = value
+
+    def _digits(self, out: dict[str, Any], st: Any, facets: Mapping[Any, Any]) -> None:
+        total = facets.get(f"{XSD}totalDigits")
+        fraction = facets.get(f"{XSD}fractionDigits")
+        t = total.value if total is not None else None
+        f = fraction.value if fraction is not None else None
+        if f is not None:
+            out["multipleOf"] = 1 if f == 0 else float(Decimal(1).scaleb(-f))
+        if t is not None:
+            limit_exp = t - (f if f is not None else 0)
+            if f is None and simple_mod.json_kind(st) != "integer":
+                limit_exp = t
+                self.losses.add("digits", st, f"totalDigits={t} without fractionDigits: only "
+                                "the magnitude bound is expressed")
+            out["exclusiveMaximum"] = 10**limit_exp
+            out["exclusiveMinimum"] = -(10**limit_exp)
+
+
+def _lexical(raw: Any) -> Any:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, Decimal):
+        return format(raw, "f")
+    return raw
+
+
+def _plain(value: Any) -> Any:
+    """JSON-serialisable with the standard library (schemas are plain JSON)."""
+    if isinstance(value, Decimal):
+        return _jsonable_number(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+__all__ = ["Compilation", "compile_schema", "find_roots", "load_xsd", "locate"]
+_ = XsdElement  # re-exported type for annotations in callers

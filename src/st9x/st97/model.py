@@ -1,0 +1,589 @@
+"""The JSON shape of each XSD type under a profile: one model for the compiler *and* the mapper.
+
+The compiler turns a :class:`Shape` into JSON Schema; the mapper uses the very same shape to put
+each XML child into its JSON property and back. Building the shape once, from xmlschema's
+component model, is what guarantees that converted instances match the compiled schema: there
+is no second set of rules that could drift.
+
+A shape lists :class:`Prop` objects (JSON properties) and an index from each element/attribute
+QName to the property (or, for the legacy profile's wrapper objects, the *path* of properties)
+that holds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from xmlschema.validators import (
+    XsdAnyElement,
+    XsdComplexType,
+    XsdElement,
+    XsdGroup,
+)
+
+from st9x.st97.losses import LossLog
+from st9x.st97.names import lower_camel, split_qname, unique_name, upper_first
+from st9x.st97.profiles import Settings
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def _mul(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a * b
+
+
+@dataclass(eq=False)
+class Prop:
+    """One JSON property.
+
+    ``kind``: ``element`` | ``attribute`` | ``text`` (simple content) | ``ordered`` (one array of
+    single-property objects for a repeated choice) | ``content`` (mixed content) | ``group`` (a
+    legacy wrapper object holding ``shape``).
+    """
+
+    name: str
+    kind: str
+    component: Any = None
+    array: bool = False
+    min_items: int = 0
+    max_items: int | None = 1
+    required: bool = False
+    members: dict[str, tuple[str, Any]] = field(default_factory=dict)  # qname → (key, decl)
+    shape: Shape | None = None
+    occurs_min: int = 0  # effective minOccurs from the content model (before array rules)
+
+
+@dataclass(eq=False)
+class Shape:
+    """The JSON form of one complex type.
+
+    ``kind``: ``object`` | ``collection`` (decision 4: the element *is* the array of its single
+    repeated child, ``item``) | ``mixed`` (object or JsonML, per the ``mixed`` option).
+    ``base``/``own`` are set for a v2 extension (decision 8): the JSON Schema is ``allOf``
+    [base, own]; ``props`` always hold *all* properties, which is what the mapper needs.
+    """
+
+    xsd_type: Any
+    kind: str = "object"
+    props: list[Prop] = field(default_factory=list)
+    constraints: list[dict[str, Any]] = field(default_factory=list)
+    base: Any = None
+    own: list[Prop] = field(default_factory=list)
+    own_constraints: list[dict[str, Any]] = field(default_factory=list)
+    item: Prop | None = None
+    text: Prop | None = None
+    elements: dict[str, list[Prop]] = field(default_factory=dict)  # qname → property path
+    attributes: dict[str, Prop] = field(default_factory=dict)
+    wildcard: bool = False
+    any_attribute: bool = False
+
+
+def is_simple_valued(xsd_type: Any) -> bool:
+    """Types whose elements are plain JSON scalars: simple types, and complex types with simple
+    content but no attributes (an attribute is what forces the ``value`` object)."""
+    if xsd_type.is_simple():
+        return True
+    return bool(
+        xsd_type.has_simple_content() and not list(xsd_type.attributes) and not _any_attr(xsd_type)
+    )
+
+
+def simple_type_of(xsd_type: Any) -> Any:
+    """The simple type of a simple type or of a complex type's simple content."""
+    return xsd_type if xsd_type.is_simple() else xsd_type.content
+
+
+def _any_attr(xsd_type: Any) -> bool:
+    return any(k is None for k in xsd_type.attributes)
+
+
+def is_builtin(xsd_type: Any) -> bool:
+    name = getattr(xsd_type, "name", None)
+    return bool(name and name.startswith(f"{{{XSD_NS}}}"))
+
+
+class ShapeBuilder:
+    """Builds (and caches) shapes for every complex type a conversion meets."""
+
+    def __init__(self, schema: Any, settings: Settings, losses: LossLog) -> None:
+        self.schema = schema
+        self.settings = settings
+        self.losses = losses
+        self._shapes: dict[int, Shape] = {}
+        self._siblings: set[int] = set()  # props created by earlier alternatives of a choice
+        self.extension_bases: set[int] = set()
+        for xsd_type in schema.maps.types.values():
+            if (
+                isinstance(xsd_type, XsdComplexType)
+                and xsd_type.derivation == "extension"
+                and isinstance(xsd_type.base_type, XsdComplexType)
+                and not is_builtin(xsd_type.base_type)
+            ):
+                self.extension_bases.add(id(xsd_type.base_type))
+
+    # -- public ---------------------------------------------------------------------------------
+    def shape(self, xsd_type: Any) -> Shape:
+        key = id(xsd_type)
+        cached = self._shapes.get(key)
+        if cached is None:
+            cached = self._build(xsd_type)
+            self._shapes[key] = cached
+        return cached
+
+    def is_base(self, xsd_type: Any) -> bool:
+        return id(xsd_type) in self.extension_bases
+
+    def v2_extension_parts(self, xsd_type: Any) -> tuple[Any, Any, list[str]] | None:
+        """(base type, own content group or None, own attribute QNames) when decision 8 applies.
+
+        ``None`` when the type is not an extension of a named complex type, or when xmlschema's
+        effective content does not split into base + addition the way we expect (then the type
+        is compiled standalone and a loss says so)."""
+        if not self.settings.v2:
+            return None
+        if xsd_type.derivation != "extension":
+            return None
+        base = xsd_type.base_type
+        if not isinstance(base, XsdComplexType) or is_builtin(base) or base.name is None:
+            return None
+        own_attrs = [q for q in xsd_type.attributes if q is not None and q not in base.attributes]
+        if xsd_type.has_simple_content() or not isinstance(xsd_type.content, XsdGroup):
+            return base, None, own_attrs
+        content = xsd_type.content
+        base_content = base.content if isinstance(base.content, XsdGroup) else None
+        if base_content is None or len(base_content) == 0:
+            return base, content, own_attrs
+        if content is base_content:
+            return base, None, own_attrs
+        if len(content) == 2 and content[0] is base_content:
+            return base, content[1], own_attrs
+        self.losses.add(
+            "extension-structure",
+            xsd_type,
+            "effective content of the extension does not split into base + addition; "
+            "compiled as a standalone type (no allOf)",
+        )
+        return None
+
+    # -- building ---------------------------------------------------------------------------------
+    def _build(self, xsd_type: Any) -> Shape:
+        shape = Shape(xsd_type)
+        if _any_attr(xsd_type):
+            shape.any_attribute = True
+            self.losses.add(
+                "any-attribute",
+                xsd_type,
+                "xsd:anyAttribute: attributes outside the declared ones are not represented "
+                "(the object stays closed; such attributes stop the mapper)",
+            )
+        ext = self.v2_extension_parts(xsd_type)
+        if ext is not None:
+            return self._build_extension(shape, ext)
+        legacy_base = self._legacy_base(xsd_type)
+        taken: set[str] = set()
+        if legacy_base is not None:
+            base_shape = self.shape(legacy_base)
+            name = lower_camel(split_qname(legacy_base.name)[1])
+            group = Prop(name, "group", legacy_base, required=True, shape=base_shape)
+            taken.add(name)
+            shape.props.append(group)
+            for qname, path in base_shape.elements.items():
+                shape.elements[qname] = [group, *path]
+            for qname, prop in base_shape.attributes.items():
+                shape.elements.setdefault(f"@{qname}", [group, prop])
+            own_group, own_attrs = self._legacy_own(xsd_type, legacy_base)
+            self._add_attributes(shape, own_attrs, taken)
+            if own_group is not None:
+                self._add_content(shape, own_group, taken, whole=False)
+            return shape
+        self._add_attributes(shape, [q for q in xsd_type.attributes if q is not None], taken)
+        if xsd_type.has_simple_content():
+            text = Prop(
+                self.settings.text_key, "text", simple_type_of(xsd_type), required=True
+            )
+            text.name = unique_name(text.name, taken, "Value")
+            shape.text = text
+            shape.props.append(text)
+            return shape
+        content = xsd_type.content
+        if not isinstance(content, XsdGroup) or len(content) == 0:
+            if xsd_type.mixed:
+                return self._build_mixed(shape, None, taken)
+            return shape
+        if xsd_type.mixed:
+            return self._build_mixed(shape, content, taken)
+        self._add_content(shape, content, taken, whole=True)
+        self._maybe_collapse(shape)
+        return shape
+
+    def _legacy_base(self, xsd_type: Any) -> Any:
+        if self.settings.v2 or xsd_type.derivation != "extension":
+            return None
+        base = xsd_type.base_type
+        if not isinstance(base, XsdComplexType) or is_builtin(base) or base.name is None:
+            return None
+        return base
+
+    def _legacy_own(self, xsd_type: Any, base: Any) -> tuple[Any, list[str]]:
+        own_attrs = [q for q in xsd_type.attributes if q is not None and q not in base.attributes]
+        content = xsd_type.content
+        if xsd_type.has_simple_content() or not isinstance(content, XsdGroup):
+            return None, own_attrs
+        base_content = base.content if isinstance(base.content, XsdGroup) else None
+        if base_content is None or len(base_content) == 0:
+            return content, own_attrs
+        if content is base_content:
+            return None, own_attrs
+        if len(content) == 2 and content[0] is base_content:
+            return content[1], own_attrs
+        return content, own_attrs
+
+    def _build_extension(self, shape: Shape, ext: tuple[Any, Any, list[str]]) -> Shape:
+        base, own_group, own_attrs = ext
+        base_shape = self.shape(base)
+        shape.base = base
+        shape.kind = base_shape.kind if base_shape.kind == "mixed" else "object"
+        shape.props = list(base_shape.props)
+        shape.elements = dict(base_shape.elements)
+        shape.attributes = dict(base_shape.attributes)
+        shape.text = base_shape.text
+        shape.constraints = list(base_shape.constraints)
+        shape.wildcard = base_shape.wildcard
+        taken = {p.name for p in shape.props}
+        own = Shape(shape.xsd_type)
+        self._add_attributes(own, own_attrs, taken)
+        if own_group is not None:
+            if base_shape.kind == "mixed":
+                self.losses.add(
+                    "mixed-extension", shape.xsd_type,
+                    "extension of a mixed type: added elements are put into the base's content",
+                )
+            self._add_content(own, own_group, taken, whole=False)
+        shape.own = own.props
+        shape.own_constraints = own.constraints
+        shape.props.extend(own.props)
+        shape.constraints.extend(own.constraints)
+        shape.elements.update(own.elements)
+        shape.attributes.update(own.attributes)
+        shape.wildcard = shape.wildcard or own.wildcard
+        return shape
+
+    def _add_attributes(self, shape: Shape, qnames: list[str], taken: set[str]) -> None:
+        xsd_type = shape.xsd_type
+        for qname in qnames:
+            attr = xsd_type.attributes[qname]
+            name = unique_name(lower_camel(split_qname(qname)[1]), taken, "Attribute")
+            if name != lower_camel(split_qname(qname)[1]):
+                self.losses.add("name-collision", xsd_type, f"attribute {qname} renamed to {name!r}")
+            taken.add(name)
+            prop = Prop(name, "attribute", attr, required=attr.use == "required")
+            shape.props.append(prop)
+            shape.attributes[qname] = prop
+
+    # -- content models -----------------------------------------------------------------------
+    def _add_content(self, shape: Shape, group: Any, taken: set[str], *, whole: bool) -> None:
+        """Flatten a content model into properties (all profiles, all options)."""
+        props, constraints = self._collect(shape, group, 1, 1, taken, whole=whole)
+        shape.props.extend(p for p in _dedupe(props) if p not in shape.props)
+        shape.constraints.extend(constraints)
+
+    def _element_prop(self, shape: Shape, decl: Any, emin: int, emax: int | None,
+                      taken: set[str]) -> Prop:
+        qname = decl.name
+        existing = shape.elements.get(qname)
+        if existing is not None and len(existing) == 1 and id(existing[0]) in self._siblings:
+            # the same element in another alternative of the same choice: alternatives exclude
+            # each other, so the occurrences do not add up
+            prop = existing[0]
+            prop.max_items = None if emax is None or prop.max_items is None else max(
+                prop.max_items, emax)
+            if emax is None or emax > 1:
+                prop.array = True
+            prop.occurs_min = min(prop.occurs_min, emin)
+            prop.min_items = max(1, prop.occurs_min) if prop.array else 0
+            return prop
+        if existing is not None and len(existing) == 1:
+            prop = existing[0]
+            prop.array = True
+            prop.required = prop.required or emin >= 1
+            prop.min_items = max(1, min(prop.min_items, emin))
+            prop.max_items = None if emax is None or prop.max_items is None else (
+                prop.max_items + emax
+            )
+            self.losses.add(
+                "merged-particles", shape.xsd_type,
+                f"element {qname} occurs in several particles; one array property {prop.name!r} "
+                "holds all occurrences (per-position occurrence limits are not expressed)",
+            )
+            return prop
+        local = split_qname(qname)[1]
+        wanted = lower_camel(local)
+        ns = split_qname(qname)[0]
+        name = unique_name(wanted, taken, "_" + (ns.rsplit("/", 1)[-1] or "local"))
+        if name != wanted:
+            self.losses.add("name-collision", shape.xsd_type, f"element {qname} named {name!r}")
+        taken.add(name)
+        array = emax is None or emax > 1
+        prop = Prop(
+            name, "element", decl, array=array,
+            min_items=max(1, emin) if array else 0,
+            max_items=emax, required=emin >= 1, occurs_min=emin,
+        )
+        shape.elements[qname] = [prop]
+        return prop
+
+    def _collect(
+        self, shape: Shape, particle: Any, mmin: int, mmax: int | None, taken: set[str],
+        *, whole: bool,
+    ) -> tuple[list[Prop], list[dict[str, Any]]]:
+        if isinstance(particle, XsdElement):
+            emin = mmin * particle.min_occurs
+            emax = _mul(mmax, particle.max_occurs)
+            prop = self._element_prop(shape, particle, emin, emax, taken)
+            return [prop], []
+        if isinstance(particle, XsdAnyElement):
+            shape.wildcard = True
+            self.losses.add(
+                "wildcard", particle,
+                "xsd:any: content not covered by a declaration is not represented "
+                "(closed object; the mapper stops at such content)",
+            )
+            return [], []
+        if not isinstance(particle, XsdGroup):
+            self.losses.add("unknown-particle", particle, f"unsupported particle {particle!r}")
+            return [], []
+        gmin = mmin * particle.min_occurs
+        gmax = _mul(mmax, particle.max_occurs)
+        if particle.model in ("sequence", "all"):
+            props: list[Prop] = []
+            constraints: list[dict[str, Any]] = []
+            only = len(particle) == 1
+            if particle.max_occurs is None or particle.max_occurs > 1:
+                if not (only and isinstance(particle[0], XsdGroup)):
+                    self.losses.add(
+                        "repeated-sequence", particle,
+                        "a repeated sequence becomes one array per element: the grouping of "
+                        "each repetition is not expressed (the mapper re-interleaves in order)",
+                    )
+            for child in particle:
+                p, c = self._collect(
+                    shape, child, gmin, gmax, taken, whole=whole and only
+                )
+                props.extend(p)
+                constraints.extend(c)
+            return props, constraints
+        return self._collect_choice(shape, particle, gmin, gmax, taken, whole=whole)
+
+    def _collect_choice(
+        self, shape: Shape, choice: Any, gmin: int, gmax: int | None, taken: set[str],
+        *, whole: bool,
+    ) -> tuple[list[Prop], list[dict[str, Any]]]:
+        repeated = gmax is None or gmax > 1
+        all_elements = all(isinstance(alt, XsdElement) for alt in choice)
+        if not self.settings.v2:
+            return self._legacy_choice(shape, choice, gmin, gmax, taken)
+        if repeated and self.settings.choice_unbounded == "ordered" and all_elements:
+            return self._ordered(shape, choice, gmin, gmax, taken), []
+        props: list[Prop] = []
+        branches: list[list[str]] = []
+        optional_branch = False
+        saved = self._siblings
+        self._siblings = set(saved)
+        for alt in choice:
+            # required-ness *within* the alternative decides the anyOf branch
+            alt_props, alt_constraints = self._collect(shape, alt, 1, gmax, taken, whole=False)
+            self._siblings.update(id(p) for p in alt_props)
+            if alt_constraints:
+                self.losses.add(
+                    "nested-choice", alt,
+                    "a choice nested inside a choice alternative: its requirement is not "
+                    "expressed",
+                )
+            branch = [p.name for p in alt_props if p.required]
+            if not branch:
+                optional_branch = True
+            branches.append(branch)
+            for prop in alt_props:
+                prop.required = False
+                if not whole and prop.kind == "element":
+                    # decision 5: every alternative is an array with at least one item
+                    prop.array = True
+                    prop.min_items = max(1, prop.min_items)
+            props.extend(alt_props)
+        self._siblings = saved
+        props = _dedupe(props)
+        constraints: list[dict[str, Any]] = []
+        if not optional_branch and branches:
+            constraints.append({
+                "branches": branches,
+                "required": gmin >= 1,
+                "exclusive": gmax == 1,
+            })
+        elif optional_branch and gmax == 1 and self.settings.strict_choice:
+            constraints.append({
+                "branches": [b for b in branches if b], "required": False, "exclusive": True,
+            })
+        if repeated and not all_elements:
+            self.losses.add(
+                "repeated-choice", choice,
+                "a repeated choice with group alternatives: order across alternatives is lost",
+            )
+        elif repeated and len(choice) > 1:
+            self.losses.add(
+                "choice-order", choice,
+                "choice-unbounded=per-alternative: the order of elements across alternatives "
+                "is not kept (one array per alternative)",
+            )
+        return props, [c for c in constraints if c["required"] or c["exclusive"]]
+
+    def _ordered(self, shape: Shape, choice: Any, gmin: int, gmax: int | None,
+                 taken: set[str]) -> list[Prop]:
+        locals_ = [split_qname(alt.name)[1] for alt in choice]
+        wanted = lower_camel("Or".join(upper_first(n) for n in locals_))
+        name = unique_name(wanted, taken, "Choice")
+        taken.add(name)
+        prop = Prop(name, "ordered", choice, array=True, min_items=max(1, gmin),
+                    max_items=gmax, required=gmin >= 1, occurs_min=gmin)
+        for alt in choice:
+            emax = alt.max_occurs
+            if emax is None or emax > 1:
+                self.losses.add("choice-order", alt, "repeated alternative inside an ordered "
+                                "choice: each occurrence becomes its own item")
+            prop.members[alt.name] = (lower_camel(split_qname(alt.name)[1]), alt)
+            shape.elements[alt.name] = [prop]
+        return [prop]
+
+    def _legacy_choice(self, shape: Shape, choice: Any, gmin: int, gmax: int | None,
+                       taken: set[str]) -> tuple[list[Prop], list[dict[str, Any]]]:
+        """Pre-decision-5 shape: a ``<type>Choice<n>`` wrapper object around the alternatives."""
+        type_local = split_qname(shape.xsd_type.name or "anonymous")[1]
+        stem = lower_camel(type_local[:-4] if type_local.endswith("Type") else type_local)
+        n = 1
+        while f"{stem}Choice{n}" in taken:
+            n += 1
+        name = f"{stem}Choice{n}"
+        taken.add(name)
+        inner = Shape(shape.xsd_type)
+        inner_taken: set[str] = set()
+        branches: list[list[str]] = []
+        saved = self._siblings
+        self._siblings = set(saved)
+        for alt in choice:
+            alt_props, _ = self._collect(inner, alt, 1, 1, inner_taken, whole=False)
+            self._siblings.update(id(p) for p in alt_props)
+            branches.append([p.name for p in alt_props if p.required])
+            for prop in alt_props:
+                prop.required = False
+            inner.props.extend(p for p in alt_props if p not in inner.props)
+        self._siblings = saved
+        if all(branches):
+            inner.constraints.append({"branches": branches, "required": True, "exclusive": True})
+        repeated = gmax is None or gmax > 1
+        group = Prop(name, "group", choice, array=repeated, min_items=max(1, gmin) if repeated
+                     else 0, max_items=gmax, required=gmin >= 1, shape=inner)
+        for qname, path in inner.elements.items():
+            shape.elements[qname] = [group, *path]
+        return [group], []
+
+    def _maybe_collapse(self, shape: Shape) -> None:
+        """Decision 4: an element whose content is one repeated child is the JSON array."""
+        if not self.settings.v2 or shape.attributes or shape.any_attribute or shape.wildcard:
+            return
+        if self.is_base(shape.xsd_type) or shape.xsd_type.derivation == "extension":
+            return
+        if len(shape.props) != 1:
+            return
+        prop = shape.props[0]
+        if not prop.array or prop.kind not in ("element", "ordered"):
+            return
+        shape.kind = "collection"
+        shape.item = prop
+        # an empty Bag element is an empty array: the collection's own minimum applies
+        prop.min_items = prop.occurs_min if prop.required else 0
+        shape.constraints = []
+
+    def _build_mixed(self, shape: Shape, content: Any, taken: set[str]) -> Shape:
+        shape.kind = "mixed"
+        mode = self.settings.mixed
+        members: dict[str, tuple[str, Any]] = {}
+        if content is not None:
+            for decl in iter_elements(content):
+                members.setdefault(decl.name, (lower_camel(split_qname(decl.name)[1]), decl))
+            if any(isinstance(p, XsdAnyElement) for p in _iter_particles(content)):
+                shape.wildcard = True
+                self.losses.add("wildcard", shape.xsd_type, "xsd:any inside mixed content")
+        if mode == "text-only":
+            prop = Prop(unique_name(self.settings.text_key, taken, "Value"), "text",
+                        None, required=False)
+            if members:
+                self.losses.add(
+                    "mixed-content", shape.xsd_type,
+                    "mixed=text-only: inline elements "
+                    f"({', '.join(sorted(k for k, _ in members.values()))}) are dropped; "
+                    "only their text is kept",
+                )
+        else:
+            prop = Prop(unique_name("content", taken, "Content"), "content", content,
+                        array=True, required=False)
+            if content is not None and not _is_free_choice(content):
+                self.losses.add(
+                    "mixed-content", shape.xsd_type,
+                    f"mixed={mode}: the order and number of inline elements are not "
+                    "constrained (the content model is more than a repeated choice)",
+                )
+            if mode == "jsonml":
+                self.losses.add(
+                    "mixed-content", shape.xsd_type,
+                    "mixed=jsonml: inline elements are generic JsonML arrays, their own "
+                    "content is not typed",
+                )
+        prop.members = members
+        shape.text = prop
+        shape.props.append(prop)
+        for qname in members:
+            shape.elements[qname] = [prop]
+        return shape
+
+
+def _dedupe(props: list[Prop]) -> list[Prop]:
+    seen: set[int] = set()
+    out = []
+    for p in props:
+        if id(p) not in seen:
+            seen.add(id(p))
+            out.append(p)
+    return out
+
+
+def _iter_particles(group: Any) -> Any:
+    for p in group:
+        yield p
+        if isinstance(p, XsdGroup):
+            yield from _iter_particles(p)
+
+
+def iter_elements(group: Any) -> Any:
+    for p in _iter_particles(group):
+        if isinstance(p, XsdElement):
+            yield p
+
+
+def _is_free_choice(group: Any) -> bool:
+    """True for ``(a|b|…)*`` (optionally wrapped in a one-particle sequence): the content a
+    JSON list of strings and single-key objects expresses exactly."""
+    while isinstance(group, XsdGroup) and group.model == "sequence" and len(group) == 1:
+        if not isinstance(group[0], XsdGroup):
+            return group[0].max_occurs is None and group[0].min_occurs == 0
+        if group.max_occurs is not None and group.max_occurs <= 1:
+            group = group[0]
+        else:
+            break
+    if not isinstance(group, XsdGroup):
+        return False
+    if group.model != "choice" or group.max_occurs is not None:
+        return False
+    return group.min_occurs == 0 and all(
+        isinstance(p, XsdElement) for p in group
+    )
