@@ -9,6 +9,8 @@ use, and a refused location is one clear error instead of a time-out or a silent
 
 from __future__ import annotations
 
+import codecs
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -47,6 +49,39 @@ def safe_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
     return parser
 
 
+# UTF-32 first: its little-endian BOM begins with UTF-16's
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+_DECLARED = re.compile(r"""^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+
+
+def _encoding_conflict(data: bytes) -> str | None:
+    """A byte order mark and an XML declaration that disagree (XML 1.0, 4.3.3 and Appendix F:
+    a fatal error). libxml2 silently believes the mark; other parsers refuse the file, so the
+    validators would judge different documents. st9x refuses it for all of them."""
+    for bom, codec, family in _BOMS:
+        if data.startswith(bom):
+            head = data[len(bom) : len(bom) + 400].decode(codec, "replace")
+            match = _DECLARED.match(head)
+            if not match:
+                return None
+            try:
+                declared = codecs.lookup(match[1]).name
+            except LookupError:
+                return None  # the parser reports an unknown encoding itself
+            if declared.startswith(family):
+                return None
+            return (
+                f"the byte order mark says {family.upper()} but the XML declaration says {match[1]}"
+            )
+    return None
+
+
 def parse_xml(
     path: Path, error: type[InstanceError] | type[SchemaError] = InstanceError
 ) -> etree._ElementTree:
@@ -56,14 +91,26 @@ def parse_xml(
         data = path.read_bytes()
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", path=path) from None
+    conflict = _encoding_conflict(data)
+    if conflict:
+        raise error(f"wrongly encoded: {conflict}", path=path, line=1)
     try:
         base_url = path.absolute().as_uri()  # as_uri() refuses a relative path
-        return etree.ElementTree(etree.fromstring(data, safe_parser(), base_url=base_url))
+        root = etree.fromstring(data, safe_parser(), base_url=base_url)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno and exc.lineno > 0 else None
         raise error(f"not well-formed XML: {exc.msg}", path=path, line=line) from None
     except ValueError as exc:  # e.g. "Unicode strings with encoding declaration are not supported"
         raise error(f"cannot parse XML: {exc}", path=path) from None
+    for entity in root.iter(etree.Entity):
+        # an entity left unexpanded (external, or declared in a DTD we did not load) would reach
+        # the validators as a node libxml2's schema validator cannot handle ("internal error")
+        raise error(
+            f"refusing entity reference {entity.text}: st9x does not expand DTD entities",
+            path=path,
+            line=entity.sourceline,
+        )
+    return etree.ElementTree(root)
 
 
 def is_remote(location: str) -> bool:

@@ -9,12 +9,13 @@ from typing import Any, ClassVar
 
 import jsonschema
 import referencing
+import referencing.exceptions
 import referencing.jsonschema
 
 from st9x.adapters.base import AdapterInfo, Outcome, Problem, Unsupported
 from st9x.adapters.jsondialect import dialect_of, load_schema, retrieve_local
 from st9x.corpus.model import DataFormat, SchemaSpec
-from st9x.errors import SchemaError, one_line
+from st9x.errors import SchemaError, St9xError, one_line
 from st9x.jsonload import load_json
 
 _CLASSES = {
@@ -44,13 +45,24 @@ def pointer(parts: Any) -> str:
 @dataclass
 class _Compiled:
     validator: jsonschema.protocols.Validator
+    schema_path: Path
 
     def validate(self, instance: Path) -> Outcome:
         document = load_json(instance)
-        problems = [
-            Problem(one_line(error.message), pointer(error.absolute_path))
-            for error in self.validator.iter_errors(document)
-        ]
+        try:
+            problems = [
+                Problem(one_line(error.message), pointer(error.absolute_path))
+                for error in self.validator.iter_errors(document)
+            ]
+        except referencing.exceptions.Unresolvable as exc:
+            # $refs resolve lazily, while validating: surface st9x's own refusal (remote
+            # location, missing local file) that the retriever raised underneath
+            cause: BaseException | None = exc
+            while cause is not None and not isinstance(cause, St9xError):
+                cause = cause.__cause__ or cause.__context__
+            if cause is not None:
+                raise cause from None
+            raise SchemaError(f"cannot resolve $ref {exc.ref!r}", path=self.schema_path) from None
         return Outcome.from_problems(problems)
 
 
@@ -90,4 +102,6 @@ class JsonschemaAdapter:
             return referencing.Resource.from_contents(contents, default_specification=specification)
 
         registry: referencing.Registry = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
-        return _Compiled(cls(document, registry=registry, format_checker=cls.FORMAT_CHECKER))
+        return _Compiled(
+            cls(document, registry=registry, format_checker=cls.FORMAT_CHECKER), schema.path
+        )

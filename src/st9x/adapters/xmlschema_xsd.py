@@ -24,14 +24,15 @@ class _Compiled:
     def validate(self, instance: Path) -> Outcome:
         try:
             resource = xmlschema.XMLResource(str(instance), allow="local", defuse="always")
+        except OSError as exc:  # before XMLResourceError: XMLResourceOSError is both
+            raise InstanceError(f"cannot read: {exc.strerror or exc}", path=instance) from None
         except (ParseError, xmlschema.XMLResourceError, SyntaxError) as exc:
-            position = getattr(exc, "position", None)
+            # xmlschema wraps ElementTree's ParseError; the position is on the wrapped one
+            position = getattr(exc, "position", None) or getattr(exc.__cause__, "position", None)
             line = position[0] if position else getattr(exc, "lineno", None)
             raise InstanceError(
                 f"not well-formed XML: {one_line(str(exc))}", path=instance, line=line
             ) from None
-        except OSError as exc:
-            raise InstanceError(f"cannot read: {exc.strerror or exc}", path=instance) from None
         problems: list[Problem] = []
         wrong_root = root_problem(resource.root.tag, self.spec)
         if wrong_root:

@@ -29,6 +29,7 @@ class _Compilation:
     seconds: float
     verdict: Verdict | None = None  # ERRORED or SKIPPED when compilation did not succeed
     message: str | None = None
+    line: int | None = None
 
 
 class Worker:
@@ -59,7 +60,11 @@ class Worker:
         record["times"]["compile"] = compile_seconds
         if compilation.compiled is None:
             assert compilation.verdict is not None
-            return finish_record(record, compilation.verdict, [Problem(compilation.message or "")])
+            return finish_record(
+                record,
+                compilation.verdict,
+                [Problem(compilation.message or "", None, compilation.line)],
+            )
 
         start = time.perf_counter()
         try:
@@ -82,7 +87,9 @@ class Worker:
                 None, time.perf_counter() - start, Verdict.SKIPPED, one_line(str(exc))
             )
         except St9xError as exc:
-            return _Compilation(None, time.perf_counter() - start, Verdict.ERRORED, str(exc))
+            return _Compilation(
+                None, time.perf_counter() - start, Verdict.ERRORED, str(exc), exc.line
+            )
         except Exception as exc:
             return _Compilation(
                 None, time.perf_counter() - start, Verdict.ERRORED, _crash(adapter.name, exc)
