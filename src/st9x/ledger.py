@@ -21,13 +21,19 @@ LEDGER_NAME = "known-failures.json"
 
 @dataclass(frozen=True)
 class Entry:
-    case: str
+    case: str | tuple[str, ...]
     adapter: str
     reason: str
     reference: str
 
+    @property
+    def cases(self) -> tuple[str, ...]:
+        return (self.case,) if isinstance(self.case, str) else self.case
+
     def matches(self, case_key: str, adapter: str) -> bool:
-        return fnmatchcase(case_key, self.case) and fnmatchcase(adapter, self.adapter)
+        return fnmatchcase(adapter, self.adapter) and any(
+            fnmatchcase(case_key, pattern) for pattern in self.cases
+        )
 
 
 @dataclass
@@ -62,4 +68,8 @@ def load_ledger(path: Path | None = None) -> Ledger:
         return Ledger()
     document = read_json_file(path, error=FormatError)
     formats.check("ledger", document, path=path)
-    return Ledger(tuple(Entry(**e) for e in document["entries"]), path)
+    entries = []
+    for item in document["entries"]:
+        case = item["case"] if isinstance(item["case"], str) else tuple(item["case"])
+        entries.append(Entry(case, item["adapter"], item["reason"], item["reference"]))
+    return Ledger(tuple(entries), path)

@@ -87,7 +87,10 @@ class JsonschemaAdapter:
         if cls is None:
             raise Unsupported(f"jsonschema does not implement dialect {dialect}")
         try:
-            cls.check_schema(document)
+            # structure only: the metaschema's "regex" format would be judged by Python's re,
+            # not ECMA-262, and reject valid schemas whole; a pattern re cannot run is reported
+            # on the instances that reach it instead
+            cls.check_schema(document, format_checker=None)
         except jsonschema.SchemaError as exc:
             raise SchemaError(
                 f"not a valid {dialect} schema at {pointer(exc.absolute_path) or '/'}: "
@@ -98,7 +101,7 @@ class JsonschemaAdapter:
         specification = _SPECIFICATIONS[dialect]
 
         def retrieve(uri: str) -> referencing.Resource:
-            contents = retrieve_local(uri, schema.path)
+            contents = retrieve_local(uri, schema.path, schema.uri_map)
             return referencing.Resource.from_contents(contents, default_specification=specification)
 
         registry: referencing.Registry = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]

@@ -98,7 +98,8 @@ def fold(
         "expected_failures": sorted(expected_failures, key=lambda r: (r["case"], r["adapter"])),
         "unchecked": unchecked,
         "stale_ledger_entries": [
-            {"case": e.case, "adapter": e.adapter} for e in ledger.unused(keys)
+            {"case": e.case if isinstance(e.case, str) else list(e.case), "adapter": e.adapter}
+            for e in ledger.unused(keys)
         ],
     }
 
