@@ -47,9 +47,15 @@ class Ledger:
                 return entry
         return None
 
-    def unused(self, keys: set[tuple[str, str]]) -> list[Entry]:
-        """Entries that match none of the given (case, adapter) keys: stale or mistyped."""
-        return [e for e in self.entries if not any(e.matches(c, a) for c, a in keys)]
+    def unused(self, keys: set[tuple[str, str]], corpora: set[str]) -> list[Entry]:
+        """Entries about the given corpora that match none of the given (case, adapter) keys:
+        stale or mistyped. Entries about corpora that were not run say nothing either way."""
+        return [
+            e
+            for e in self.entries
+            if any(fnmatchcase(c, p.split("/", 1)[0]) for p in e.cases for c in corpora)
+            and not any(e.matches(c, a) for c, a in keys)
+        ]
 
 
 def default_ledger_path() -> Path:
