@@ -2,11 +2,13 @@
 
 Each adapter says which dialects it implements; a schema in any other dialect is ``skipped``
 rather than validated under the wrong rules. ``$ref``s to other files resolve from the local
-disk; anything that would need the network is refused.
+disk; anything that would need the network is refused, unless the schema's ``uri_map`` maps its
+prefix to a local directory (a peer suite's stand-in for a server), which is then read instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urlparse
@@ -46,9 +48,27 @@ def load_schema(schema: SchemaSpec) -> Any:
     return load_json(schema.path, error=SchemaError)
 
 
-def retrieve_local(uri: str, base: Path) -> Any:
-    """Load the document a ``$ref`` names, from the local disk only."""
+def mapped_path(uri: str, uri_map: Sequence[tuple[str, Path]]) -> Path | None:
+    """The local file a mapped URI stands for, or None if no prefix of ``uri_map`` matches.
+
+    A path that would climb out of the mapped directory (``..``) is not mapped: the map serves
+    a folder, not the disk."""
     target, _fragment = urldefrag(uri)
+    for prefix, directory in uri_map:
+        if target.startswith(prefix):
+            root = directory.resolve()
+            path = (root / unquote(target[len(prefix) :])).resolve()
+            if path == root or root in path.parents:
+                return path
+    return None
+
+
+def retrieve_local(uri: str, base: Path, uri_map: Sequence[tuple[str, Path]] = ()) -> Any:
+    """Load the document a ``$ref`` names, from the local disk only (``uri_map`` first)."""
+    target, _fragment = urldefrag(uri)
+    mapped = mapped_path(uri, uri_map) if uri_map else None
+    if mapped is not None:
+        return load_json(mapped, error=SchemaError)
     if is_remote(target):
         raise SchemaError(
             f"refusing remote $ref {uri!r}: st9x resolves references from local files only",

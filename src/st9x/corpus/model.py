@@ -13,13 +13,20 @@ from typing import Literal
 Expected = Literal["valid", "invalid", "errored", "unknown"]
 SchemaKind = Literal["xsd", "json-schema"]
 DataFormat = Literal["xml", "json"]
+CaseKind = Literal["instance", "schema"]
 
 FORMAT_OF_KIND: dict[SchemaKind, DataFormat] = {"xsd": "xml", "json-schema": "json"}
 
 
 @dataclass(frozen=True)
 class SchemaSpec:
-    """One schema of a corpus. ``path`` is absolute; ``key`` is stable across machines."""
+    """One schema of a corpus. ``path`` is absolute; ``key`` is stable across machines.
+
+    ``uri_map`` pairs URI prefixes with local directories: a reference to ``prefix + rest`` is
+    read from ``directory / rest`` instead of being refused as remote. Peer suites need it (the
+    JSON-Schema-Test-Suite's ``http://localhost:1234/`` is its ``remotes/`` folder); st9x still
+    never opens a connection.
+    """
 
     corpus: str
     id: str
@@ -28,6 +35,7 @@ class SchemaSpec:
     root: str | None = None
     dialect: str | None = None
     description: str = ""
+    uri_map: tuple[tuple[str, Path], ...] = ()
 
     @property
     def key(self) -> str:
@@ -45,6 +53,11 @@ class Case:
     ``problem`` is set when the case cannot be run at all (no schema matches its root, or its
     path leads outside the corpus): the engine records it as errored for every adapter instead
     of dropping it, so a bad case is visible in the results rather than silently absent.
+
+    ``kind`` is ``instance`` for an instance checked against a schema, or ``schema`` for a case
+    that asks whether the schema itself is valid (the W3C XSD suite's schema tests): its verdict
+    is ``valid`` when the adapter compiles the schema, ``invalid`` when the validator rejects it,
+    and ``instance`` is the schema's entry file.
     """
 
     corpus: str
@@ -58,6 +71,7 @@ class Case:
     tags: tuple[str, ...] = ()
     problem: str | None = None
     source: str = ""  # the instance path relative to the corpus root, as results show it
+    kind: CaseKind = "instance"
 
     @property
     def key(self) -> str:
