@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import xmlschema
-from xmlschema.validators import XsdComplexType, XsdElement
+from xmlschema.validators import XsdComplexType, XsdElement, XsdGroup
 
 from st9x.errors import SchemaError
 from st9x.st97 import simple as simple_mod
@@ -112,6 +112,8 @@ def compile_schema(
 def find_roots(schema: Any, root: str | None) -> list[Any]:
     """Global element declarations for ``root`` (see :func:`compile_schema`)."""
     elements = schema.maps.elements
+    if root == "auto":
+        return document_roots(schema)
     if root is None:
         ns = schema.target_namespace
         found = [e for q, e in elements.items() if split_qname(q)[0] == ns]
@@ -143,6 +145,30 @@ def find_roots(schema: Any, root: str | None) -> list[Any]:
     return [elements[qname]]
 
 
+def document_roots(schema: Any) -> list[Any]:
+    """Global elements of the target namespace that no content model refers to: the document
+    roots of a flattened ST.96 document schema (``TrademarkApplication``; ``TransactionData``
+    in ``DGN_TransactionData_V6_0.xsd``). Used for ``root="auto"``."""
+    from st9x.st97.model import iter_elements
+
+    referenced: set[str] = set()
+    for xsd_type in schema.maps.types.values():
+        content = getattr(xsd_type, "content", None)
+        if isinstance(content, XsdGroup):
+            referenced.update(e.name for e in iter_elements(content))
+    for decl in schema.maps.elements.values():
+        content = getattr(decl.type, "content", None)
+        if decl.type.name is None and isinstance(content, XsdGroup):
+            referenced.update(e.name for e in iter_elements(content))
+    ns = schema.target_namespace
+    roots = [e for q, e in schema.maps.elements.items()
+             if split_qname(q)[0] == ns and q not in referenced]
+    if not roots:
+        raise SchemaError("no unreferenced global element: give the root explicitly",
+                          path=schema.url)
+    return sorted(roots, key=lambda e: e.name)
+
+
 def _jsonable_number(value: Any) -> int | float:
     if isinstance(value, bool):
         return int(value)
@@ -157,10 +183,11 @@ class _Compiler:
         self.schema = schema
         self.settings = settings
         self.losses = LossLog()
-        self.shapes = ShapeBuilder(schema, settings, self.losses)
         namespaces = {split_qname(q)[0] for q in schema.maps.types}
         namespaces |= {split_qname(q)[0] for q in schema.maps.elements}
+        namespaces |= {split_qname(q)[0] for q in schema.maps.attributes}
         self.prefixes = PrefixTable(namespaces, schema.namespaces)
+        self.shapes = ShapeBuilder(schema, settings, self.losses, self.prefixes)
         self.type_keys = {self.prefixes.key(q) for q in schema.maps.types}
         self.defs: dict[str, Any] = {}
         self._pending: list[tuple[str, Any, str]] = []
@@ -276,8 +303,6 @@ class _Compiler:
         for identity in getattr(decl, "identities", None) or []:
             self.losses.add("identity-constraint", decl,
                             f"identity constraint {identity!r} is not expressible in JSON Schema")
-        if getattr(decl, "abstract", False) or getattr(decl, "substitution_group", None):
-            self.losses.add("substitution-group", decl, "substitution groups are not expanded")
         if is_simple_valued(xsd_type):
             st = simple_type_of(xsd_type)
             result = dict(self.simple_schema(st))
@@ -300,7 +325,7 @@ class _Compiler:
                 result = self.type_definition(xsd_type)
             if decl.default is not None or decl.fixed is not None:
                 self.losses.add("element-default", decl,
-                                "default/fixed value of an element with attributes is not expressed")
+                                "default/fixed of an element with attributes is not expressed")
         if decl.nillable:
             result = {"anyOf": [result, {"type": "null"}]}
         return result
@@ -478,6 +503,13 @@ class _Compiler:
                                    "INF, -INF and NaN have no JSON number form")
             return {"type": "number"}
         if local in simple_mod.DATE_PATTERNS:
+            if local not in self._reported_builtins and local != "duration":
+                self._reported_builtins.add(local)
+                self.losses.add_at(
+                    "date-calendar", f"<builtin xs:{local}>",
+                    "the pattern checks the lexical form only: calendar validity (no 30 "
+                    "February) is not checked unless a validator asserts 'format'",
+                )
             out = {"type": "string", "pattern": simple_mod.DATE_PATTERNS[local]}
             if local in simple_mod.FORMATS:
                 out["format"] = simple_mod.FORMATS[local]

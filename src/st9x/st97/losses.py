@@ -109,7 +109,10 @@ def locate(component: Any) -> str:
             trail.append(f"{kind}[{name}]")
             path = _file_of(current)
             line = _lines(path).get((kind, name)) if path else None
-            where = f"{Path(path).name}:{line}" if path and line else (Path(path).name if path else "?")
+            if path and line:
+                where = f"{Path(path).name}:{line}"
+            else:
+                where = Path(path).name if path else "?"
             return f"{where} ({'/'.join(reversed(trail))})"
         trail.append(f"{kind}[{name}]" if name else kind or type(current).__name__)
         current = getattr(current, "parent", None)

@@ -37,6 +37,7 @@ from st9x.st97.model import (
     is_simple_valued,
     iter_elements,
     simple_type_of,
+    substitution_candidates,
 )
 from st9x.st97.names import WELL_KNOWN_PREFIXES, split_qname
 
@@ -205,7 +206,23 @@ class Mapper:
             path = shape.elements.get(child.tag)
             if path is None:
                 raise self._error(child, f"unexpected element {child.tag} in {elem.tag}")
+            for alternative in shape.more_paths.get(child.tag, ()):
+                if not self._is_full(obj, path):
+                    break
+                path = alternative
             self._place_child(obj, path, child)
+
+    @staticmethod
+    def _is_full(container: dict[str, Any], path: list[Prop]) -> bool:
+        """True when a single-valued property on ``path`` is already set (legacy wrappers)."""
+        target: Any = container
+        for group in path[:-1]:
+            if group.array:
+                return False
+            target = target.get(group.name)
+            if target is None:
+                return False
+        return not path[-1].array and path[-1].name in target
 
     def _check_no_text(self, elem: Any) -> None:
         if elem.text and elem.text.strip():
@@ -417,15 +434,18 @@ class Mapper:
         namespaces = {split_qname(q)[0] for q in self.c.xsd.maps.elements}
         namespaces |= {split_qname(q)[0] for d in self.c.roots.values()
                        for q in _real(d).type.attributes if q}
+        # the schema's own prefixes first (they are what instances of it usually use), then
+        # the conventional ST.96 ones for namespaces the entry schema file does not bind
         nsmap: dict[str | None, str] = {}
+        for prefix, ns in self.c.xsd.namespaces.items():
+            if prefix and ns and ns in namespaces and ns not in nsmap.values():
+                nsmap[prefix] = ns
         for ns in sorted(namespaces):
             prefix = WELL_KNOWN_PREFIXES.get(ns)
-            if ns and prefix and prefix not in ("xml", "xs"):
+            if ns and prefix and prefix not in ("xml", "xs") and ns not in nsmap.values() \
+                    and prefix not in nsmap:
                 nsmap[prefix] = ns
-        for prefix, ns in self.c.xsd.namespaces.items():
-            if prefix and ns and ns not in nsmap.values() and prefix not in nsmap and \
-                    ns != "http://www.w3.org/XML/1998/namespace":
-                nsmap[prefix] = ns
+        nsmap.pop("xml", None)
         return nsmap
 
     def _fail(self, where: str, message: str) -> ConversionError:
@@ -516,18 +536,32 @@ class Mapper:
                 assert prop.shape is not None
                 if prop.array:
                     shared = deque()
-                    sub = {p.name: p for p in prop.shape.props}
                     for i, wrapper in enumerate(self._items(v, at)):
-                        for key, x in wrapper.items():
-                            subprop = sub.get(key)
-                            if subprop is None or subprop.kind != "element":
-                                raise self._fail(f"{at}/{i}", f"unknown property {key!r}")
-                            for one in (x if subprop.array else [x]):
-                                queues.add_ordered(shared, _real(subprop.component).name, one)
+                        self._push_wrapper(prop, wrapper, queues, shared, f"{at}/{i}")
                 elif isinstance(v, dict):
                     self._flatten(prop.shape.props, v, elem, queues, at)
                 else:
                     raise self._fail(at, "expected an object")
+
+    def _push_wrapper(self, group: Prop, wrapper: dict[str, Any], queues: _Queues,
+                      shared: deque[tuple[str, Any]], where: str) -> None:
+        """One item of a legacy repeated-choice wrapper array, in order, onto ``shared``."""
+        assert group.shape is not None
+        sub = {p.name: p for p in group.shape.props}
+        for key, x in wrapper.items():
+            subprop = sub.get(key)
+            if subprop is None or subprop.kind not in ("element", "group"):
+                raise self._fail(where, f"unknown property {key!r}")
+            values = x if subprop.array else [x]
+            if not isinstance(values, list):
+                raise self._fail(f"{where}/{key}", "expected an array")
+            for one in values:
+                if subprop.kind == "element":
+                    queues.add_ordered(shared, _real(subprop.component).name, one)
+                elif isinstance(one, dict):
+                    self._push_wrapper(subprop, one, queues, shared, f"{where}/{key}")
+                else:
+                    raise self._fail(f"{where}/{key}", "expected an object")
 
     def _items(self, v: Any, where: str) -> list[dict[str, Any]]:
         if not isinstance(v, list) or not all(isinstance(i, dict) and i for i in v):
@@ -537,13 +571,18 @@ class Mapper:
     def _walk(self, particle: Any, queues: _Queues, elem: Any, where: str) -> bool:
         """Emit queued values in content-model order; True if anything was emitted."""
         if isinstance(particle, XsdElement):
-            qname = _real(particle).name
+            candidates = substitution_candidates(particle)
             n = 0
-            while (particle.max_occurs is None or n < particle.max_occurs) and \
-                    queues.available(qname):
-                local = split_qname(qname)[1]
-                self._build(queues.pop(qname), particle, elem, f"{where}/{local}[{n}]")
-                n += 1
+            while particle.max_occurs is None or n < particle.max_occurs:
+                for decl in candidates:
+                    qname = _real(decl).name
+                    if queues.available(qname):
+                        local = split_qname(qname)[1]
+                        self._build(queues.pop(qname), decl, elem, f"{where}/{local}[{n}]")
+                        n += 1
+                        break
+                else:
+                    break
             return n > 0
         if isinstance(particle, XsdAnyElement) or not isinstance(particle, XsdGroup):
             return False
@@ -631,7 +670,8 @@ class Mapper:
         content = getattr(xsd_type, "content", None)
         if isinstance(content, XsdGroup):
             for p in iter_elements(content):
-                children_decls.setdefault(split_qname(_real(p).name)[1], p)
+                for candidate in substitution_candidates(p):
+                    children_decls.setdefault(split_qname(_real(candidate).name)[1], candidate)
         last: Any = None
         for i, child in enumerate(children):
             if isinstance(child, str):

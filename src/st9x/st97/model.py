@@ -23,7 +23,7 @@ from xmlschema.validators import (
 )
 
 from st9x.st97.losses import LossLog
-from st9x.st97.names import lower_camel, split_qname, unique_name, upper_first
+from st9x.st97.names import PrefixTable, lower_camel, split_qname, unique_name, upper_first
 from st9x.st97.profiles import Settings
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -76,6 +76,7 @@ class Shape:
     text: Prop | None = None
     elements: dict[str, list[Prop]] = field(default_factory=dict)  # qname → property path
     attributes: dict[str, Prop] = field(default_factory=dict)
+    more_paths: dict[str, list[list[Prop]]] = field(default_factory=dict)  # legacy wrappers
     wildcard: bool = False
     any_attribute: bool = False
 
@@ -107,12 +108,17 @@ def is_builtin(xsd_type: Any) -> bool:
 class ShapeBuilder:
     """Builds (and caches) shapes for every complex type a conversion meets."""
 
-    def __init__(self, schema: Any, settings: Settings, losses: LossLog) -> None:
+    def __init__(self, schema: Any, settings: Settings, losses: LossLog,
+                 prefixes: PrefixTable | None = None) -> None:
         self.schema = schema
+        self.prefixes = prefixes
         self.settings = settings
         self.losses = losses
         self._shapes: dict[int, Shape] = {}
         self._siblings: set[int] = set()  # props created by earlier alternatives of a choice
+        self._in_subst = False
+        self._merged: dict[int, set[str]] = {}
+        self._order_reported = False
         self.extension_bases: set[int] = set()
         for xsd_type in schema.maps.types.values():
             if (
@@ -130,6 +136,15 @@ class ShapeBuilder:
         if cached is None:
             cached = self._build(xsd_type)
             self._shapes[key] = cached
+            merged = sorted(self._merged.pop(key, ()))
+            if merged:
+                shown = ", ".join(merged[:8]) + (f" and {len(merged) - 8} more"
+                                                 if len(merged) > 8 else "")
+                self.losses.add(
+                    "merged-particles", xsd_type,
+                    f"elements declared in several particles ({shown}): one array property "
+                    "each holds all occurrences; per-position order and limits are not expressed",
+                )
         return cached
 
     def is_base(self, xsd_type: Any) -> bool:
@@ -179,6 +194,13 @@ class ShapeBuilder:
                 "(the object stays closed; such attributes stop the mapper)",
             )
         ext = self.v2_extension_parts(xsd_type)
+        if ext is not None and xsd_type.has_mixed_content():
+            self.losses.add(
+                "mixed-extension", xsd_type,
+                "extension of/into mixed content: compiled standalone (no allOf), because the "
+                "added elements belong inside the base's content array",
+            )
+            ext = None
         if ext is not None:
             return self._build_extension(shape, ext)
         legacy_base = self._legacy_base(xsd_type)
@@ -221,6 +243,12 @@ class ShapeBuilder:
     def _legacy_base(self, xsd_type: Any) -> Any:
         if self.settings.v2 or xsd_type.derivation != "extension":
             return None
+        if xsd_type.has_mixed_content():
+            self.losses.add("mixed-extension", xsd_type,
+                            "extension of/into mixed content: compiled standalone (no nesting)")
+            return None
+        if xsd_type.has_simple_content():
+            return None  # text and attributes stay together; nothing to nest
         base = xsd_type.base_type
         if not isinstance(base, XsdComplexType) or is_builtin(base) or base.name is None:
             return None
@@ -255,11 +283,6 @@ class ShapeBuilder:
         own = Shape(shape.xsd_type)
         self._add_attributes(own, own_attrs, taken)
         if own_group is not None:
-            if base_shape.kind == "mixed":
-                self.losses.add(
-                    "mixed-extension", shape.xsd_type,
-                    "extension of a mixed type: added elements are put into the base's content",
-                )
             self._add_content(own, own_group, taken, whole=False)
         shape.own = own.props
         shape.own_constraints = own.constraints
@@ -271,12 +294,19 @@ class ShapeBuilder:
         return shape
 
     def _add_attributes(self, shape: Shape, qnames: list[str], taken: set[str]) -> None:
+        """Attributes are named first but yield to elements: an attribute whose name an
+        element of the same type also wants becomes ``<name>Attribute``."""
         xsd_type = shape.xsd_type
+        content = getattr(xsd_type, "content", None)
+        reserved = {
+            lower_camel(split_qname(e.name)[1]) for e in iter_elements(content)
+        } if isinstance(content, XsdGroup) else set()
         for qname in qnames:
             attr = xsd_type.attributes[qname]
-            name = unique_name(lower_camel(split_qname(qname)[1]), taken, "Attribute")
+            name = unique_name(lower_camel(split_qname(qname)[1]), taken | reserved, "Attribute")
             if name != lower_camel(split_qname(qname)[1]):
-                self.losses.add("name-collision", xsd_type, f"attribute {qname} renamed to {name!r}")
+                self.losses.add("name-collision", xsd_type,
+                                f"attribute {qname} renamed to {name!r}")
             taken.add(name)
             prop = Prop(name, "attribute", attr, required=attr.use == "required")
             shape.props.append(prop)
@@ -312,16 +342,16 @@ class ShapeBuilder:
             prop.max_items = None if emax is None or prop.max_items is None else (
                 prop.max_items + emax
             )
-            self.losses.add(
-                "merged-particles", shape.xsd_type,
-                f"element {qname} occurs in several particles; one array property {prop.name!r} "
-                "holds all occurrences (per-position occurrence limits are not expressed)",
-            )
+            self._merged.setdefault(id(shape.xsd_type), set()).add(prop.name)
             return prop
         local = split_qname(qname)[1]
         wanted = lower_camel(local)
         ns = split_qname(qname)[0]
-        name = unique_name(wanted, taken, "_" + (ns.rsplit("/", 1)[-1] or "local"))
+        try:
+            suffix = self.prefixes.prefix(ns) if self.prefixes else "ns"
+        except KeyError:
+            suffix = "ns"
+        name = unique_name(wanted, taken, "_" + suffix)
         if name != wanted:
             self.losses.add("name-collision", shape.xsd_type, f"element {qname} named {name!r}")
         taken.add(name)
@@ -339,6 +369,17 @@ class ShapeBuilder:
         *, whole: bool,
     ) -> tuple[list[Prop], list[dict[str, Any]]]:
         if isinstance(particle, XsdElement):
+            candidates = substitution_candidates(particle)
+            if not self._in_subst and (len(candidates) != 1 or candidates[0] is not particle):
+                # a substitution group head: an implicit choice of its members
+                self._in_subst = True
+                try:
+                    return self._collect_choice(
+                        shape, candidates, particle, mmin * particle.min_occurs,
+                        _mul(mmax, particle.max_occurs), taken, whole=whole,
+                    )
+                finally:
+                    self._in_subst = False
             emin = mmin * particle.min_occurs
             emax = _mul(mmax, particle.max_occurs)
             prop = self._element_prop(shape, particle, emin, emax, taken)
@@ -360,13 +401,20 @@ class ShapeBuilder:
             props: list[Prop] = []
             constraints: list[dict[str, Any]] = []
             only = len(particle) == 1
-            if particle.max_occurs is None or particle.max_occurs > 1:
-                if not (only and isinstance(particle[0], XsdGroup)):
-                    self.losses.add(
-                        "repeated-sequence", particle,
-                        "a repeated sequence becomes one array per element: the grouping of "
-                        "each repetition is not expressed (the mapper re-interleaves in order)",
-                    )
+            repeated = particle.max_occurs is None or particle.max_occurs > 1
+            if repeated and not (only and isinstance(particle[0], XsdGroup)):
+                self.losses.add(
+                    "repeated-sequence", particle,
+                    "a repeated sequence becomes one array per element: the grouping of "
+                    "each repetition is not expressed (the mapper re-interleaves in order)",
+                )
+            if len(particle) > 1 and not self._order_reported:
+                self._order_reported = True
+                self.losses.add_at(
+                    "sequence-order", "<all sequences>",
+                    "JSON objects are unordered: the order of elements in an xsd:sequence is "
+                    "neither kept in JSON nor checked by JSON Schema (the mapper restores it)",
+                )
             for child in particle:
                 p, c = self._collect(
                     shape, child, gmin, gmax, taken, whole=whole and only
@@ -374,24 +422,25 @@ class ShapeBuilder:
                 props.extend(p)
                 constraints.extend(c)
             return props, constraints
-        return self._collect_choice(shape, particle, gmin, gmax, taken, whole=whole)
+        return self._collect_choice(shape, list(particle), particle, gmin, gmax, taken,
+                                    whole=whole)
 
     def _collect_choice(
-        self, shape: Shape, choice: Any, gmin: int, gmax: int | None, taken: set[str],
-        *, whole: bool,
+        self, shape: Shape, alternatives: list[Any], choice: Any, gmin: int, gmax: int | None,
+        taken: set[str], *, whole: bool,
     ) -> tuple[list[Prop], list[dict[str, Any]]]:
         repeated = gmax is None or gmax > 1
-        all_elements = all(isinstance(alt, XsdElement) for alt in choice)
+        all_elements = all(isinstance(alt, XsdElement) for alt in alternatives)
         if not self.settings.v2:
-            return self._legacy_choice(shape, choice, gmin, gmax, taken)
+            return self._legacy_choice(shape, alternatives, gmin, gmax, taken)
         if repeated and self.settings.choice_unbounded == "ordered" and all_elements:
-            return self._ordered(shape, choice, gmin, gmax, taken), []
+            return self._ordered(shape, alternatives, choice, gmin, gmax, taken), []
         props: list[Prop] = []
         branches: list[list[str]] = []
         optional_branch = False
         saved = self._siblings
         self._siblings = set(saved)
-        for alt in choice:
+        for alt in alternatives:
             # required-ness *within* the alternative decides the anyOf branch
             alt_props, alt_constraints = self._collect(shape, alt, 1, gmax, taken, whole=False)
             self._siblings.update(id(p) for p in alt_props)
@@ -415,50 +464,60 @@ class ShapeBuilder:
         self._siblings = saved
         props = _dedupe(props)
         constraints: list[dict[str, Any]] = []
-        if not optional_branch and branches:
+        if self.settings.strict_choice and gmax == 1 and len(alternatives) > 1:
             constraints.append({
-                "branches": branches,
-                "required": gmin >= 1,
-                "exclusive": gmax == 1,
+                "branches": [b for b in branches if b],
+                "required": gmin >= 1 and not optional_branch,
+                "exclusive": True,
             })
-        elif optional_branch and gmax == 1 and self.settings.strict_choice:
-            constraints.append({
-                "branches": [b for b in branches if b], "required": False, "exclusive": True,
-            })
+        elif gmin >= 1 and not optional_branch and branches:
+            constraints.append({"branches": branches, "required": True, "exclusive": gmax == 1})
+        if gmax == 1 and len(alternatives) > 1 and not self.settings.strict_choice:
+            self.losses.add(
+                "choice-anyof", choice,
+                "a choice of exactly one alternative: JSON Schema (anyOf / independent "
+                "properties) also accepts several alternatives (strict-choice=true closes this)",
+            )
         if repeated and not all_elements:
             self.losses.add(
                 "repeated-choice", choice,
                 "a repeated choice with group alternatives: order across alternatives is lost",
             )
-        elif repeated and len(choice) > 1:
+        elif repeated and len(alternatives) > 1:
             self.losses.add(
                 "choice-order", choice,
                 "choice-unbounded=per-alternative: the order of elements across alternatives "
                 "is not kept (one array per alternative)",
             )
-        return props, [c for c in constraints if c["required"] or c["exclusive"]]
+        return props, constraints
 
-    def _ordered(self, shape: Shape, choice: Any, gmin: int, gmax: int | None,
-                 taken: set[str]) -> list[Prop]:
-        locals_ = [split_qname(alt.name)[1] for alt in choice]
+    def _ordered(self, shape: Shape, alternatives: list[Any], choice: Any, gmin: int,
+                 gmax: int | None, taken: set[str]) -> list[Prop]:
+        members: list[Any] = []
+        for alt in alternatives:
+            members.extend(substitution_candidates(alt))
+        locals_ = [split_qname(alt.name)[1] for alt in members]
+        if len(locals_) > 4:
+            locals_ = [*locals_[:3], f"{len(locals_) - 3}More"]
         wanted = lower_camel("Or".join(upper_first(n) for n in locals_))
         name = unique_name(wanted, taken, "Choice")
         taken.add(name)
         prop = Prop(name, "ordered", choice, array=True, min_items=max(1, gmin),
                     max_items=gmax, required=gmin >= 1, occurs_min=gmin)
-        for alt in choice:
+        for alt in members:
             emax = alt.max_occurs
             if emax is None or emax > 1:
                 self.losses.add("choice-order", alt, "repeated alternative inside an ordered "
                                 "choice: each occurrence becomes its own item")
-            prop.members[alt.name] = (lower_camel(split_qname(alt.name)[1]), alt)
-            shape.elements[alt.name] = [prop]
+            prop.members[_real(alt).name] = (lower_camel(split_qname(alt.name)[1]), alt)
+            shape.elements[_real(alt).name] = [prop]
         return [prop]
 
-    def _legacy_choice(self, shape: Shape, choice: Any, gmin: int, gmax: int | None,
+    def _legacy_choice(self, shape: Shape, choice: list[Any], gmin: int, gmax: int | None,
                        taken: set[str]) -> tuple[list[Prop], list[dict[str, Any]]]:
         """Pre-decision-5 shape: a ``<type>Choice<n>`` wrapper object around the alternatives."""
-        type_local = split_qname(shape.xsd_type.name or "anonymous")[1]
+        owner = shape.xsd_type.name or getattr(shape.xsd_type.parent, "name", None)
+        type_local = split_qname(owner or "anonymous")[1]
         stem = lower_camel(type_local[:-4] if type_local.endswith("Type") else type_local)
         n = 1
         while f"{stem}Choice{n}" in taken:
@@ -484,7 +543,12 @@ class ShapeBuilder:
         group = Prop(name, "group", choice, array=repeated, min_items=max(1, gmin) if repeated
                      else 0, max_items=gmax, required=gmin >= 1, shape=inner)
         for qname, path in inner.elements.items():
-            shape.elements[qname] = [group, *path]
+            if qname in shape.elements:
+                # the same element in two wrapper objects (e.g. two identical choices in a
+                # row): the mapper fills the first wrapper first
+                shape.more_paths.setdefault(qname, []).append([group, *path])
+            else:
+                shape.elements[qname] = [group, *path]
         return [group], []
 
     def _maybe_collapse(self, shape: Shape) -> None:
@@ -545,6 +609,29 @@ class ShapeBuilder:
         for qname in members:
             shape.elements[qname] = [prop]
         return shape
+
+
+def _real(decl: Any) -> Any:
+    return decl.ref if getattr(decl, "ref", None) is not None else decl
+
+
+def substitution_candidates(particle: Any) -> list[Any]:
+    """The element declarations that may appear where ``particle`` is declared: the element
+    itself unless abstract, plus every (transitive) substitution group member, sorted by name
+    so that the JSON shape does not depend on set iteration order."""
+    if not isinstance(particle, XsdElement):
+        return [particle]
+    head = _real(particle)
+    members = [m for m in head.iter_substitutes() if not m.abstract]
+    if not members:
+        return [particle]
+    out = [] if head.abstract else [particle]
+    seen = {head.name}
+    for m in sorted(members, key=lambda e: e.name):
+        if m.name not in seen:
+            seen.add(m.name)
+            out.append(m)
+    return out
 
 
 def _dedupe(props: list[Prop]) -> list[Prop]:

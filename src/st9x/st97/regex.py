@@ -184,7 +184,7 @@ class _Translator:
                 if negative:
                     return _Class(UnicodeSubset(), kept)
                 # a negated kept set can only be written as a negated class; signal with marker
-                return _Class(UnicodeSubset(), ["\x00NEG"] + kept)
+                return _Class(UnicodeSubset(), ["\x00NEG", *kept])
             excluded = UnicodeSubset()
             for cat in ("P", "Z", "C"):
                 excluded |= _category(cat)

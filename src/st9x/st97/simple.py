@@ -179,6 +179,7 @@ def encode(value: Any, st: Any) -> str:
         return format(Decimal(repr(value)), "f")
     if isinstance(value, str):
         if kind in ("integer", "number", "boolean"):
-            raise ValueProblem(f"expected a {kind}, got the string {value!r}")
+            article = "an" if kind == "integer" else "a"
+            raise ValueProblem(f"expected {article} {kind}, got the string {value!r}")
         return value
     raise ValueProblem(f"cannot write a {type(value).__name__} as XML text")
