@@ -38,10 +38,14 @@ class BuildOptions:
 
     soft_depth: int = 14
     max_elements: int = 1000
-    optional_rate: float = 0.4
+    optional_rate: float = 0.2
     unseen_rate: float = 0.9
-    fresh_rate: float = 0.5
-    depth_decay: float = 0.9
+    fresh_rate: float = 0.9
+    fresh_targets: int | None = 8
+    #: How many elements of one recursive family (see SchemaModel.scc_of) may nest before
+    #: coverage stops pulling the walk deeper into it.
+    recursion_allowance: int = 3
+    depth_decay: float = 0.85
     repeat_weights: tuple[float, ...] = (0.6, 0.3, 0.1)
     mixed_text_rate: float = 0.5
     optional_fixed_attribute_rate: float = 0.5
@@ -94,6 +98,7 @@ class InstanceBuilder:
         self._count = 0
         self._slots: list[GrowthSlot] = []
         self._idrefs: list[_IdrefSite] = []
+        self._on_path: dict[int, int] = {}
 
     # -- entry points -----------------------------------------------------------------------
 
@@ -102,7 +107,7 @@ class InstanceBuilder:
         self._count = 0
         self._slots = []
         self._idrefs = []
-        self.guide.refresh()
+        self.guide.refresh(self.rng, self.options.fresh_targets)
         decl = self.model.root
         root = etree.Element(decl.name, nsmap=self.nsmap)
         self.coverage.mark("elements", decl.prefixed_name)
@@ -114,7 +119,10 @@ class InstanceBuilder:
 
     def element_for(self, parent: Any, particle: Any, depth: int) -> Any:
         """Append one valid occurrence of ``particle`` under ``parent`` (the mutation engine
-        uses this to add a second choice alternative)."""
+        uses this to add a second choice alternative). IDs get their own prefix so they
+        cannot collide with the document's."""
+        self._ctx = DocumentContext(id_prefix="st9xadded")
+        self._idrefs = []
         self._count = 0
         child = self._element(parent, particle, depth)
         self._resolve_idrefs()
@@ -130,10 +138,12 @@ class InstanceBuilder:
     def _include_optional(
         self, dim: str, label: str, depth: int, particle: Any = None
     ) -> bool:
-        if not self.coverage.is_seen(dim, label):
-            rate = self.options.unseen_rate
-        elif particle is not None and self.guide.particle_is_fresh(particle):
+        if particle is not None and self._leads_to_fresh(particle):
             rate = self.options.fresh_rate
+        elif particle is not None and self._is_recursive(particle):
+            rate = self.options.optional_rate * self.options.depth_decay**depth
+        elif not self.coverage.is_seen(dim, label):
+            rate = self.options.unseen_rate
         else:
             rate = self.options.optional_rate * self.options.depth_decay**depth
         if self.rng.random() < rate:
@@ -161,6 +171,16 @@ class InstanceBuilder:
     # -- tree walking -----------------------------------------------------------------------
 
     def _fill(self, element: Any, decl: Any, depth: int) -> None:
+        scc = self.model.scc_of(decl.type)
+        self._on_path[scc] = self._on_path.get(scc, 0) + 1
+        try:
+            self._fill_content(element, decl, depth)
+        finally:
+            self._on_path[scc] -= 1
+            if not self._on_path[scc]:
+                del self._on_path[scc]
+
+    def _fill_content(self, element: Any, decl: Any, depth: int) -> None:
         self._count += 1
         xsd_type = decl.type
         owner = self.model.type_label(xsd_type)
@@ -247,9 +267,23 @@ class InstanceBuilder:
         return self.rng.choice(fresh or options)
 
     def _leads_to_fresh(self, component: Any) -> bool:
+        """Whether the component leads toward a type the guide marked fresh. With untargeted
+        guidance recursive families (phrases, MathML) stay fresh as long as anything below
+        them is, so they are not chased; targeted chains strictly approach the root and
+        cannot loop, so they are followed even through recursive families."""
+        if self.options.fresh_targets is None and self._is_recursive(component):
+            return False
         if isinstance(component, XsdElement) and component.parent is None:
             return id(component.type) in self.guide.fresh
         return self.guide.particle_is_fresh(component)
+
+    def _is_recursive(self, component: Any) -> bool:
+        """Whether the component can hold a type already open on the current path."""
+        limit = self.options.recursion_allowance
+        return any(
+            self._on_path.get(scc, 0) >= limit
+            for scc in self.model.content_type_ids(component)
+        )
 
     def _branch_height(self, particle: Any) -> float:
         return 0 if particle.min_occurs == 0 else self.model.height(particle)
@@ -294,7 +328,13 @@ class InstanceBuilder:
         """Insert further occurrences of repeatable particles, shallowest first, until the
         serialized size reaches ``target``: long bags, as in bulk data."""
         size = len(etree.tostring(root))
-        while size < target and self._slots:
+        while self._slots:
+            if size >= target:
+                # Subtrees serialized alone repeat namespace declarations, so the running
+                # estimate overshoots; measure the whole document before stopping.
+                size = len(etree.tostring(root))
+                if size >= target:
+                    break
             shallowest = min(slot.depth for slot in self._slots)
             pool = [s for s in self._slots if s.depth <= shallowest + 1]
             slot = self.rng.choice(pool)
@@ -344,11 +384,30 @@ def _namespace_map(model: SchemaModel) -> dict[str | None, str]:
             for name in decl.type.attributes:
                 if name and name.startswith("{"):
                     used.setdefault(name[1:].partition("}")[0], None)
+    # xmlschema does not promise an order for iter_schemas(), and several schemas may name
+    # one namespace differently (MathML is "m" in its own schema, "mathml" in Common): take
+    # the prefix the namespace's own schema uses, else the alphabetically first, so that the
+    # bytes depend on the seed only.
+    schemas = sorted(model.schema.maps.iter_schemas(), key=lambda s: s.url or "")
     prefixes: dict[str, str] = {}
-    for schema in model.schema.maps.iter_schemas():
-        for prefix, uri in schema.namespaces.items():
-            if prefix and uri in used and uri not in prefixes.values() and prefix not in prefixes:
+    for uri in used:
+        own = [
+            prefix
+            for schema in schemas
+            if schema.target_namespace == uri
+            for prefix, value in schema.namespaces.items()
+            if prefix and value == uri
+        ]
+        anywhere = sorted(
+            prefix
+            for schema in schemas
+            for prefix, value in schema.namespaces.items()
+            if prefix and value == uri
+        )
+        for prefix in [*own, *anywhere]:
+            if prefix not in prefixes:
                 prefixes[prefix] = uri
+                break
     nsmap: dict[str | None, str] = {}
     for index, uri in enumerate(used):
         prefix = next((p for p, u in prefixes.items() if u == uri), f"ns{index}")

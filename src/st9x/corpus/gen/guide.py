@@ -9,6 +9,7 @@ particles and choice branches leading to fresh types keep being preferred.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from xmlschema.validators import XsdElement, XsdGroup
@@ -27,21 +28,40 @@ class Guide:
         self._group_memo: dict[int, bool] = {}
         self.refresh()
 
-    def refresh(self) -> None:
-        """Recompute fresh types from the coverage so far (call between documents)."""
+    def refresh(self, rng: random.Random | None = None, targets: int | None = None) -> None:
+        """Recompute fresh types from the coverage so far (call between documents).
+
+        With ``rng`` and ``targets``, only that many randomly drawn types with unseen items
+        pull the document, each along *one* randomly chosen chain of containing types up to
+        the root. Pulling every container of every fresh type at once makes widely shared
+        types (a contact, an address) fresh everywhere, and each document then fills its
+        element budget with whatever comes first in document order.
+        """
         seen = self.coverage.is_seen
         direct = [
             type_id
             for type_id, labels in self.model.owned_labels.items()
             if any(not seen(dim, label) for dim, label in labels)
         ]
-        fresh = set(direct)
-        stack = list(direct)
-        while stack:
-            for parent in self.model.parent_types.get(stack.pop(), ()):
-                if parent not in fresh:
-                    fresh.add(parent)
-                    stack.append(parent)
+        parents = self.model.parent_types
+        fresh: set[int] = set()
+        if rng is None or targets is None:
+            fresh.update(direct)
+            stack = list(direct)
+            while stack:
+                for parent in parents.get(stack.pop(), ()):
+                    if parent not in fresh:
+                        fresh.add(parent)
+                        stack.append(parent)
+        else:
+            distance = self.model.type_distance
+            for target in rng.sample(direct, min(targets, len(direct))):
+                current: int | None = target
+                while current is not None and current not in fresh:
+                    fresh.add(current)
+                    here = distance.get(current, 0)
+                    closer = [p for p in parents.get(current, ()) if distance.get(p, here) < here]
+                    current = rng.choice(closer) if closer else None
         self.fresh = fresh
         self._group_memo = {}
 

@@ -75,11 +75,15 @@ class SchemaModel:
         #: Coverage items each type owns, and the types whose content uses each type: the
         #: guide uses them to find which subtrees still hold something unexercised.
         self.owned_labels: dict[int, list[tuple[str, str]]] = {}
-        self.parent_types: dict[int, set[int]] = {}
+        self.parent_types: dict[int, dict[int, None]] = {}
         self._group_height: dict[int, float] = {}
         self._element_height: dict[int, float] = {}
+        self._content_types: dict[int, frozenset[int]] = {}
+        self._scc: dict[int, int] = {}
+        self.type_distance: dict[int, int] = {}
         self._index()
         self._compute_heights()
+        self._compute_sccs()
 
     @classmethod
     def from_path(cls, schema_path: str | Path, root: str) -> SchemaModel:
@@ -100,6 +104,31 @@ class SchemaModel:
                     found.append(sub)
             self._candidates[key] = found
         return self._candidates[key]
+
+    def scc_of(self, xsd_type: Any) -> int:
+        """The strongly connected component of a type in the "contains" graph: types that
+        contain each other (B inside I inside B, MathML) share one, so recursion through
+        several types is recognised as recursion."""
+        return self._scc.get(id(xsd_type), id(xsd_type))
+
+    def content_type_ids(self, component: Any) -> frozenset[int]:
+        """Recursion classes (:meth:`scc_of`) of the types of the elements one occurrence of
+        ``component`` may hold at its top level."""
+        key = id(component)
+        cached = self._content_types.get(key)
+        if cached is None:
+            if isinstance(component, XsdElement):
+                decls = [component] if component is self.root else self.candidates(component)
+                cached = frozenset(self.scc_of(d.type) for d in decls)
+            elif isinstance(component, XsdGroup):
+                found: set[int] = set()
+                for element in component.iter_elements():
+                    found.update(self.scc_of(d.type) for d in self.candidates(element))
+                cached = frozenset(found)
+            else:
+                cached = frozenset()
+            self._content_types[key] = cached
+        return cached
 
     def type_label(self, xsd_type: Any) -> str:
         if xsd_type.name:
@@ -153,7 +182,7 @@ class SchemaModel:
             decls = self.candidates(element) if parent_type is not None else [element]
             for decl in decls:
                 if parent_type is not None:
-                    self.parent_types.setdefault(id(decl.type), set()).add(id(parent_type))
+                    self.parent_types.setdefault(id(decl.type), {})[id(parent_type)] = None
                     self._declare(parent_type, "elements", decl.prefixed_name)
                 if decl.name in seen_elements:
                     continue
@@ -199,9 +228,12 @@ class SchemaModel:
             if isinstance(particle, XsdGroup):
                 self._index_group(owner_type, particle, f"{label}[{position}]", found)
             plabel = self.particle_label(particle)
-            self.slot_labels[id(particle)] = f"{label}[{position}]:{plabel}"
-            if particle.min_occurs == 0:
-                self._declare(owner_type, "optional_particles", self.slot_labels[id(particle)])
+            if id(particle) not in self.slot_labels:  # else: a base particle met again
+                self.slot_labels[id(particle)] = f"{label}[{position}]:{plabel}"
+                if particle.min_occurs == 0:
+                    self._declare(
+                        owner_type, "optional_particles", self.slot_labels[id(particle)]
+                    )
             if group.model == "choice":
                 self._declare(owner_type, "choice_branches", f"{label}->[{position}]:{plabel}")
             if isinstance(particle, XsdElement):
@@ -228,13 +260,78 @@ class SchemaModel:
         elif isinstance(base, XsdList):
             self._index_simple(owner_type, base.item_type, label)
 
+    # -- recursion classes ------------------------------------------------------------------
+
+    def _compute_sccs(self) -> None:
+        """Tarjan's algorithm, iteratively (the graph is deep enough to hit Python's stack)."""
+        children: dict[int, list[int]] = {}
+        for child, parents in self.parent_types.items():
+            for parent in parents:
+                children.setdefault(parent, []).append(child)
+        self._compute_distances(children)
+        nodes = list(dict.fromkeys([*children, *self.parent_types]))
+        index: dict[int, int] = {}
+        low: dict[int, int] = {}
+        on_stack: set[int] = set()
+        stack: list[int] = []
+        counter = 0
+        for start in nodes:
+            if start in index:
+                continue
+            work = [(start, iter(children.get(start, ())))]
+            index[start] = low[start] = counter
+            counter += 1
+            stack.append(start)
+            on_stack.add(start)
+            while work:
+                node, edges = work[-1]
+                advanced = False
+                for nxt in edges:
+                    if nxt not in index:
+                        index[nxt] = low[nxt] = counter
+                        counter += 1
+                        stack.append(nxt)
+                        on_stack.add(nxt)
+                        work.append((nxt, iter(children.get(nxt, ()))))
+                        advanced = True
+                        break
+                    if nxt in on_stack:
+                        low[node] = min(low[node], index[nxt])
+                if advanced:
+                    continue
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        self._scc[member] = node
+                        if member == node:
+                            break
+
+    def _compute_distances(self, children: dict[int, list[int]]) -> None:
+        """Breadth-first distance of each type from the root's type: the guide climbs from a
+        target to the root through parents that are strictly closer, so it cannot loop."""
+        root = id(self.root.type)
+        self.type_distance = {root: 0}
+        frontier = [root]
+        while frontier:
+            following: list[int] = []
+            for node in frontier:
+                for child in children.get(node, ()):
+                    if child not in self.type_distance:
+                        self.type_distance[child] = self.type_distance[node] + 1
+                        following.append(child)
+            frontier = following
+
     # -- minimal heights --------------------------------------------------------------------
 
     def _type_height(self, xsd_type: Any) -> float:
         if xsd_type.is_simple() or xsd_type.has_simple_content() or is_any_type(xsd_type):
             return 0
         content = xsd_type.content
-        if not isinstance(content, XsdGroup):
+        if not isinstance(content, XsdGroup) or content.min_occurs == 0:
             return 0
         return self._group_height.get(id(content), INF)
 

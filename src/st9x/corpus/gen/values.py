@@ -55,9 +55,10 @@ class DocumentContext:
     next_id: int = 1
     idrefs: int = 0
     problems: list[str] = field(default_factory=list)
+    id_prefix: str = "id"
 
     def new_id(self) -> str:
-        value = f"id{self.next_id}"
+        value = f"{self.id_prefix}{self.next_id}"
         self.next_id += 1
         self.ids.append(value)
         return value
