@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from st9x import __version__
+from st9x import __version__, cli_corpus
 from st9x.adapters.registry import discover_adapters, select_adapters
 from st9x.corpus.load import default_corpus_paths, load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
@@ -160,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p = sub.add_parser("corpora", help="list corpora with their case counts")
     p.add_argument("--corpus", action="append", default=[], metavar="PATH")
+    cli_corpus.add_parsers(sub)
     return parser
 
 
@@ -172,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "validate": cmd_validate,
             "adapters": cmd_adapters,
             "corpora": cmd_corpora,
+            "corpus": lambda a: cli_corpus.cmd_corpus(a, out),
         }[args.command](args)
     except UsageError as exc:
         err.print(f"st9x: error: {exc}", markup=False)
