@@ -18,8 +18,11 @@ from rich.table import Table
 
 from st9x import __version__, cli_corpus
 from st9x.adapters.registry import discover_adapters, select_adapters
+from st9x.cli_convert import add_convert_parser, add_run_options, cmd_convert, run_converter_suites
 from st9x.corpus.load import default_corpus_paths, load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
+from st9x.corpus.peer import KINDS as PEER_KINDS
+from st9x.corpus.peer import PeerLoad, load_peer
 from st9x.engine.executors import Executor, SerialExecutor
 from st9x.engine.isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ProcessExecutor, default_jobs
 from st9x.engine.results import iter_results
@@ -77,6 +80,29 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="corpus directory (with or without manifest.json) or embedded corpus id; "
         "repeatable; default: the embedded corpora",
+    )
+    p.add_argument(
+        "--peer",
+        action="append",
+        nargs=2,
+        default=[],
+        metavar=("KIND", "PATH"),
+        help=f"a peer conformance suite checkout to run ({' or '.join(PEER_KINDS)}); "
+        "repeatable; with --peer and no --corpus, the embedded corpora are not run",
+    )
+    p.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run at most N cases of each peer corpus, chosen by --seed (default: all)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="K",
+        help="the seed that chooses the --sample (default: 0); the same seed, the same cases",
     )
     p.add_argument(
         "--adapter",
@@ -142,6 +168,7 @@ def _parser() -> argparse.ArgumentParser:
         help="finish an interrupted run in DIR: keep its records, run only the missing "
         "ones with the same corpora, adapters and tags",
     )
+    add_run_options(p)
 
     p = sub.add_parser(
         "validate",
@@ -158,6 +185,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "adapters", parents=[common], help="list adapters, their libraries and dialects"
     )
+    add_convert_parser(sub)
     p = sub.add_parser("corpora", help="list corpora with their case counts")
     p.add_argument("--corpus", action="append", default=[], metavar="PATH")
     cli_corpus.add_parsers(sub)
@@ -173,6 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "validate": cmd_validate,
             "adapters": cmd_adapters,
             "corpora": cmd_corpora,
+            "convert": cmd_convert,
             "corpus": lambda a: cli_corpus.cmd_corpus(a, out),
         }[args.command](args)
     except UsageError as exc:
@@ -200,6 +229,31 @@ def _load_corpora(specs: Sequence[str]) -> tuple[list[Corpus], int]:
     return corpora, failed
 
 
+def _load_peers(args: argparse.Namespace) -> tuple[list[PeerLoad], int]:
+    """Load each ``--peer`` suite; one that fails is reported and the others still run. What a
+    suite leaves out (a missing test set, say) is printed, and kept in the results header."""
+    peers, failed = [], 0
+    for kind, path in args.peer:
+        try:
+            peer = load_peer(kind, path, sample=args.sample, seed=args.seed)
+        except UsageError:
+            raise
+        except St9xError as exc:
+            err.print(f"st9x: error: {exc}", markup=False)
+            failed += 1
+            continue
+        for note in peer.notes:
+            err.print(f"st9x: note: {kind}: {note}", markup=False)
+        if peer.sample is not None:
+            out.print(
+                f"sampled: {kind}: {peer.cases} of {peer.total} cases (at most {peer.sample} per "
+                f"corpus, chosen by seed {peer.seed})",
+                markup=False,
+            )
+        peers.append(peer)
+    return peers, failed
+
+
 def _resume_selection(args: argparse.Namespace) -> None:
     """Take corpora, adapters and tags from the interrupted run's header."""
     results = args.resume / RESULTS_NAME
@@ -207,7 +261,13 @@ def _resume_selection(args: argparse.Namespace) -> None:
     if not header or header.get("type") != "header":
         raise UsageError("cannot resume: no results header", path=results)
     selection = header.get("selection", {})
-    args.corpus = selection.get("corpora") or [c["path"] for c in header.get("corpora", [])]
+    args.peer = [(p["kind"], p["path"]) for p in selection.get("peers", [])]
+    args.sample = selection.get("sample")
+    args.seed = selection.get("seed") or 0
+    if args.peer:  # the peer corpora are loaded from their suites again, not from the cache
+        args.corpus = selection.get("corpora", [])
+    else:
+        args.corpus = selection.get("corpora") or [c["path"] for c in header.get("corpora", [])]
     args.adapter = selection.get("adapters", [])
     args.tag = selection.get("tags", [])
     args.external = [Path(p) for p in selection.get("external", [])]
@@ -223,9 +283,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         _resume_selection(args)
     adapters = select_adapters(args.adapter, args.external)
     ledger = load_ledger(args.ledger)
-    corpora, failed = _load_corpora(args.corpus)
+    corpora, failed = _load_corpora(args.corpus) if args.corpus or not args.peer else ([], 0)
+    named = [str(c.root.resolve()) for c in corpora]
+    peers, peers_failed = _load_peers(args)
+    failed += peers_failed
+    corpora += [c for peer in peers for c in peer.corpora]
     selection = {
-        "corpora": [str(c.root.resolve()) for c in corpora],
+        "corpora": named,
         "adapters": sorted(adapters),
         "tags": list(args.tag),
         "external": [str(Path(p).resolve()) for p in args.external],
@@ -234,6 +298,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         "timeout": args.timeout,
         "memory_mb": args.memory_mb,
     }
+    if args.peer:
+        selection.update(
+            peers=[peer.describe() for peer in peers], sample=args.sample, seed=args.seed
+        )
     if args.in_process:
         executor: Executor = SerialExecutor(Worker(adapters))
     else:
@@ -298,6 +366,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if result.interrupted:
         err.print("st9x: interrupted: the results file holds every record finished so far")
         return 1
+    failed += run_converter_suites(
+        args, corpora, adapters, args.out, lambda text: out.print(text, markup=False)
+    )
     return 1 if summary["broken"] or failed else 0
 
 

@@ -55,6 +55,12 @@ class SchemaError(St9xError):
     """A schema that cannot be read or compiled, or that would need the network."""
 
 
+class SchemaInvalid(SchemaError):
+    """The validator itself judged the schema invalid (it does not compile), as opposed to st9x
+    refusing it or being unable to read it. A schema test (``Case.kind == "schema"``) needs the
+    difference: the first is the verdict ``invalid``, the others are ``errored``."""
+
+
 class FormatError(St9xError):
     """A data file of st9x's own (results, ledger, summary) that does not follow its format."""
 

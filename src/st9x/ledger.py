@@ -47,13 +47,17 @@ class Ledger:
                 return entry
         return None
 
-    def unused(self, keys: set[tuple[str, str]], corpora: set[str]) -> list[Entry]:
-        """Entries about the given corpora that match none of the given (case, adapter) keys:
-        stale or mistyped. Entries about corpora that were not run say nothing either way."""
+    def unused(
+        self, keys: set[tuple[str, str]], corpora: set[str], subjects: set[str]
+    ) -> list[Entry]:
+        """Entries about the corpora and subjects (adapters, converter checks) of a run that
+        match none of its (case, subject) keys: stale or mistyped. Entries about corpora or
+        subjects that were not in the run say nothing either way."""
         return [
             e
             for e in self.entries
             if any(fnmatchcase(c, p.split("/", 1)[0]) for p in e.cases for c in corpora)
+            and any(fnmatchcase(s, e.adapter) for s in subjects)
             and not any(e.matches(c, a) for c, a in keys)
         ]
 

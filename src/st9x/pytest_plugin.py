@@ -9,6 +9,13 @@ Suite file keys: ``description``; ``corpora`` (paths relative to the suite file,
 ``"from-option"`` for the corpora given with ``--corpus``); ``if-absent`` (``"skip"`` to skip,
 with ``absent-reason``, when a corpus directory is missing, e.g. ``../shared`` on a user's
 machine); ``expect`` (a verdict for cases that have none, with ``expect-reason``).
+
+Peer suites (:mod:`st9x.corpus.peer`) are named with ``peers``, a list of tables ``{kind, path,
+sample, seed}`` (``sample``: at most that many cases per peer corpus, so that a large suite stays
+a reasonable number of items); what a suite leaves out (a missing test set) shows as a skipped
+item with the reason. ``ledger`` names a known-failures file (relative to the suite file) that
+applies to this suite's items besides the project's ledger. ``exclude-tags`` leaves out cases
+carrying any of those tags, shown as one skipped item per corpus with ``exclude-reason``.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ import pytest
 from st9x.adapters.base import Adapter
 from st9x.adapters.registry import select_adapters
 from st9x.corpus.load import load_corpus
+from st9x.corpus.model import Corpus
+from st9x.corpus.peer import load_peer
 from st9x.engine.judge import Judgement, judge
 from st9x.engine.tasks import Task, plan
 from st9x.engine.worker import Record, Worker
@@ -122,16 +131,21 @@ class SuiteFile(pytest.File):
             specs = [(self.path.parent / p).resolve() for p in declared]
         for spec in specs:
             yield from self._collect_corpus(spec, suite)
+        for peer in suite.get("peers", []):
+            yield from self._collect_peer(peer, suite)
+
+    def _absent(self, spec: Path, suite: dict[str, Any]) -> pytest.Item:
+        reason = suite.get("absent-reason", "corpus not found")
+        return Placeholder.from_parent(
+            self,
+            name=f"{spec.name}[absent]",
+            message=f"{spec}: {reason}",
+            skip=suite.get("if-absent") == "skip",
+        )
 
     def _collect_corpus(self, spec: str | Path, suite: dict[str, Any]) -> Iterator[pytest.Item]:
         if isinstance(spec, Path) and not spec.exists():
-            reason = suite.get("absent-reason", "corpus not found")
-            yield Placeholder.from_parent(
-                self,
-                name=f"{spec.name}[absent]",
-                message=f"{spec}: {reason}",
-                skip=suite.get("if-absent") == "skip",
-            )
+            yield self._absent(spec, suite)
             return
         try:
             corpus = load_corpus(spec)
@@ -139,6 +153,41 @@ class SuiteFile(pytest.File):
             name = Path(str(spec)).name
             yield Placeholder.from_parent(self, name=f"{name}[load]", message=str(exc), skip=False)
             return
+        yield from self._collect_loaded(corpus, suite)
+
+    def _collect_peer(self, peer: dict[str, Any], suite: dict[str, Any]) -> Iterator[pytest.Item]:
+        path = (self.path.parent / peer["path"]).resolve()
+        if not path.exists():
+            yield self._absent(path, suite)
+            return
+        try:
+            load = load_peer(
+                peer["kind"], path, sample=peer.get("sample"), seed=peer.get("seed", 0)
+            )
+        except St9xError as exc:
+            yield Placeholder.from_parent(
+                self, name=f"{path.name}[load]", message=str(exc), skip=False
+            )
+            return
+        for number, note in enumerate(load.notes, start=1):
+            yield Placeholder.from_parent(
+                self, name=f"{path.name}[not-run-{number}]", message=note, skip=True
+            )
+        for corpus in load.corpora:
+            yield from self._collect_loaded(corpus, suite)
+
+    def _collect_loaded(self, corpus: Corpus, suite: dict[str, Any]) -> Iterator[pytest.Item]:
+        excluded = set(suite.get("exclude-tags", []))
+        kept = [c for c in corpus.cases if not excluded.intersection(c.tags)]
+        if len(kept) < len(corpus.cases):
+            yield Placeholder.from_parent(
+                self,
+                name=f"{corpus.id}[excluded]",
+                message=f"{corpus.id}: {len(corpus.cases) - len(kept)} case(s) tagged "
+                f"{', '.join(sorted(excluded))} not run: {suite.get('exclude-reason', 'excluded')}",
+                skip=True,
+            )
+            corpus.cases = kept
         expect = suite.get("expect")
         if expect:
             corpus.cases = [
@@ -146,14 +195,24 @@ class SuiteFile(pytest.File):
                 for c in corpus.cases
             ]
         ledger = _ledger(self.config)
+        own = self._suite_ledger(suite)
         for task in plan([corpus], _adapters(self.config), self.config.getoption("tag")):
             item = CaseItem.from_parent(self, name=task.item_id, task=task)
-            entry = ledger.lookup(task.case.key, task.adapter)
+            entry = own.lookup(task.case.key, task.adapter) or ledger.lookup(
+                task.case.key, task.adapter
+            )
             if entry:
                 item.add_marker(
                     pytest.mark.xfail(reason=f"{entry.reason} ({entry.reference})", strict=True)
                 )
             yield item
+
+    def _suite_ledger(self, suite: dict[str, Any]) -> Ledger:
+        """The suite's own known failures (``ledger`` key), loaded once per suite file."""
+        if not hasattr(self, "_own_ledger"):
+            name = suite.get("ledger")
+            self._own_ledger = load_ledger(self.path.parent / name) if name else Ledger()
+        return self._own_ledger
 
 
 class CaseFailure(Exception):

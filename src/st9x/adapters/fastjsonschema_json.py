@@ -10,13 +10,18 @@ from typing import Any, ClassVar
 import fastjsonschema
 
 from st9x.adapters.base import AdapterInfo, Outcome, Problem, Unsupported
-from st9x.adapters.jsondialect import dialect_of, load_schema, retrieve_local
+from st9x.adapters.jsondialect import dialect_of, load_schema, mapped_path, retrieve_local
 from st9x.adapters.python_jsonschema import pointer
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, one_line
 from st9x.jsonload import load_json
 
 _SUPPORTED = ("draft4", "draft6", "draft7")
+_URIS = {
+    "draft4": "http://json-schema.org/draft-04/schema#",
+    "draft6": "http://json-schema.org/draft-06/schema#",
+    "draft7": "http://json-schema.org/draft-07/schema#",
+}
 
 
 @dataclass
@@ -55,14 +60,20 @@ class FastjsonschemaAdapter:
             raise Unsupported(f"fastjsonschema does not implement dialect {dialect}")
 
         def local(uri: str) -> Any:
-            return retrieve_local(uri, schema.path)
+            return retrieve_local(uri, schema.path, schema.uri_map)
 
         def refuse(uri: str) -> Any:
+            if mapped_path(uri, schema.uri_map) is not None:
+                return local(uri)  # a mapped prefix (a peer suite's remotes) is a local folder
             raise SchemaError(
                 f"refusing remote $ref {uri!r}: st9x resolves references from local files only",
                 path=schema.path,
             )
 
+        if isinstance(document, dict) and "$schema" not in document:
+            # fastjsonschema reads the dialect from $schema only (draft-07 without one): name the
+            # dialect the corpus gives, or a draft-04 schema is judged by draft-07 rules
+            document = {**document, "$schema": _URIS[dialect]}
         if isinstance(document, dict) and not document.get("$id") and not document.get("id"):
             # without a base URI fastjsonschema hands relative $refs to urlopen; anchor them locally
             document = {**document, "$id": schema.path.as_uri()}

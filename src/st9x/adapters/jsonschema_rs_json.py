@@ -16,7 +16,16 @@ from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, one_line
 from st9x.jsonload import load_json
 
-_SUPPORTED = ("draft4", "draft6", "draft7", "2019-09", "2020-12")
+# one class per dialect: validator_for() would read $schema and, without one, apply 2020-12
+# whatever dialect the corpus names (a draft-07 "items": [...] then fails to compile)
+_CLASSES = {
+    "draft4": jsonschema_rs.Draft4Validator,
+    "draft6": jsonschema_rs.Draft6Validator,
+    "draft7": jsonschema_rs.Draft7Validator,
+    "2019-09": jsonschema_rs.Draft201909Validator,
+    "2020-12": jsonschema_rs.Draft202012Validator,
+}
+_SUPPORTED = tuple(_CLASSES)
 
 
 @dataclass
@@ -53,10 +62,10 @@ class JsonschemaRsAdapter:
             raise Unsupported(f"jsonschema-rs does not implement dialect {dialect}")
 
         def retrieve(uri: str) -> Any:
-            return retrieve_local(uri, schema.path)
+            return retrieve_local(uri, schema.path, schema.uri_map)
 
         try:
-            validator = jsonschema_rs.validator_for(
+            validator = _CLASSES[dialect](
                 document, validate_formats=True, retriever=retrieve, base_uri=schema.path.as_uri()
             )
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:

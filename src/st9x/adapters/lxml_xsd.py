@@ -10,8 +10,9 @@ from lxml import etree
 
 from st9x.adapters.base import AdapterInfo, Outcome, Problem
 from st9x.adapters.xmlroot import root_problem
+from st9x.adapters.xsdversion import require_xsd_version
 from st9x.corpus.model import DataFormat, SchemaSpec
-from st9x.errors import SchemaError, one_line
+from st9x.errors import SchemaError, SchemaInvalid, one_line
 from st9x.xmlsafe import parse_xml, schema_files
 
 
@@ -50,6 +51,7 @@ class LxmlAdapter:
         )
 
     def compile(self, schema: SchemaSpec) -> _Compiled:
+        require_xsd_version(schema, self.name, "xsd-1.0")
         schema_files(schema.path)  # refuses remote or missing includes/imports with a clear error
         document = parse_xml(schema.path, error=SchemaError)
         try:
@@ -62,7 +64,7 @@ class LxmlAdapter:
                 else schema.path
             )
             line = entry.line if entry and entry.line else None
-            raise SchemaError(
+            raise SchemaInvalid(
                 f"does not compile: {one_line(exc.msg if hasattr(exc, 'msg') else str(exc))}",
                 path=_local(where),
                 line=line,

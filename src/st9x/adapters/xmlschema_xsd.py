@@ -11,9 +11,10 @@ import xmlschema
 
 from st9x.adapters.base import AdapterInfo, Outcome, Problem
 from st9x.adapters.xmlroot import root_problem
+from st9x.adapters.xsdversion import require_xsd_version
 from st9x.corpus.model import DataFormat, SchemaSpec
-from st9x.errors import InstanceError, SchemaError, one_line
-from st9x.xmlsafe import schema_files
+from st9x.errors import InstanceError, SchemaError, SchemaInvalid, one_line
+from st9x.xmlsafe import check_encoding, schema_files
 
 
 @dataclass
@@ -22,12 +23,21 @@ class _Compiled:
     spec: SchemaSpec
 
     def validate(self, instance: Path) -> Outcome:
+        check_encoding(instance)  # a BOM contradicting the declaration: refused as by lxml
         try:
             resource = xmlschema.XMLResource(str(instance), allow="local", defuse="always")
         except OSError as exc:  # before XMLResourceError: XMLResourceOSError is both
             raise InstanceError(f"cannot read: {exc.strerror or exc}", path=instance) from None
-        except (ParseError, xmlschema.XMLResourceError, SyntaxError) as exc:
-            # xmlschema wraps ElementTree's ParseError; the position is on the wrapped one
+        except (
+            ParseError,
+            xmlschema.XMLResourceError,
+            SyntaxError,
+            LookupError,
+            ValueError,
+        ) as exc:
+            # xmlschema wraps ElementTree's ParseError; the position is on the wrapped one.
+            # LookupError: an XML declaration naming an encoding Python does not know;
+            # ValueError (UnicodeError): bytes the declared encoding cannot decode
             position = getattr(exc, "position", None) or getattr(exc.__cause__, "position", None)
             line = position[0] if position else getattr(exc, "lineno", None)
             raise InstanceError(
@@ -61,13 +71,16 @@ class _XmlschemaAdapter:
         )
 
     def compile(self, schema: SchemaSpec) -> _Compiled:
+        require_xsd_version(schema, self.name, f"xsd-{self.xsd_version}")
         schema_files(schema.path)
         try:
             compiled = self.schema_class(str(schema.path), allow="local", defuse="always")
         except xmlschema.XMLSchemaException as exc:
             line = getattr(exc, "sourceline", None)
             message = getattr(exc, "message", None) or str(exc)
-            raise SchemaError(
+            # a resource it could not load is st9x's or the disk's problem, not a verdict
+            error = SchemaError if isinstance(exc, xmlschema.XMLResourceError) else SchemaInvalid
+            raise error(
                 f"does not compile: {one_line(message)}", path=schema.path, line=line
             ) from None
         except (ParseError, SyntaxError) as exc:

@@ -18,7 +18,7 @@ from typing import Any
 from st9x.adapters.base import Adapter, CompiledSchema, Outcome, Problem, Unsupported, Verdict
 from st9x.corpus.model import Case, SchemaSpec
 from st9x.engine.tasks import Task
-from st9x.errors import St9xError, one_line
+from st9x.errors import SchemaInvalid, St9xError, one_line
 
 Record = dict[str, Any]
 
@@ -30,6 +30,7 @@ class _Compilation:
     verdict: Verdict | None = None  # ERRORED or SKIPPED when compilation did not succeed
     message: str | None = None
     line: int | None = None
+    invalid: bool = False  # the validator rejected the schema (SchemaInvalid), not st9x
 
 
 class Worker:
@@ -38,7 +39,9 @@ class Worker:
 
     def __init__(self, adapters: Mapping[str, Adapter]) -> None:
         self.adapters = dict(adapters)
-        self._compiled: dict[tuple[str, Path], _Compilation] = {}
+        # keyed by what compiling depends on: the same file under another dialect (XSD 1.0 and
+        # 1.1 corpora of one suite) or another URI map is another compilation
+        self._compiled: dict[tuple[object, ...], _Compilation] = {}
         self._hashes: dict[Path, str | None] = {}
 
     def run(self, task: Task) -> Record:
@@ -51,13 +54,15 @@ class Worker:
             )
 
         compile_seconds = None
-        key = (task.adapter, case.schema.path)
+        key = (task.adapter, case.schema.path, case.schema.dialect, case.schema.uri_map)
         compilation = self._compiled.get(key)
         if compilation is None:
             compilation = self._compile(adapter, case.schema)
             self._compiled[key] = compilation
             compile_seconds = compilation.seconds
         record["times"]["compile"] = compile_seconds
+        if case.kind == "schema":
+            return _schema_record(record, compilation)
         if compilation.compiled is None:
             assert compilation.verdict is not None
             return finish_record(
@@ -88,7 +93,12 @@ class Worker:
             )
         except St9xError as exc:
             return _Compilation(
-                None, time.perf_counter() - start, Verdict.ERRORED, str(exc), exc.line
+                None,
+                time.perf_counter() - start,
+                Verdict.ERRORED,
+                str(exc),
+                exc.line,
+                invalid=isinstance(exc, SchemaInvalid),
             )
         except Exception as exc:
             return _Compilation(
@@ -103,6 +113,19 @@ class Worker:
             except OSError:
                 self._hashes[path] = None
         return self._hashes[path]
+
+
+def _schema_record(record: Record, compilation: _Compilation) -> Record:
+    """The verdict of a schema test is the compilation's: compiled is ``valid``, rejected by the
+    validator is ``invalid``; refused by st9x, unreadable or crashed stays ``errored``, and a
+    dialect the adapter does not implement ``skipped``."""
+    if compilation.compiled is not None:
+        return finish_record(record, Verdict.VALID, [])
+    assert compilation.verdict is not None
+    verdict = Verdict.INVALID if compilation.invalid else compilation.verdict
+    return finish_record(
+        record, verdict, [Problem(compilation.message or "", None, compilation.line)]
+    )
 
 
 def _crash(adapter: str, exc: BaseException) -> str:

@@ -14,7 +14,7 @@ import orjson
 
 from st9x.errors import FormatError, St9xError
 
-FORMATS = ("manifest", "results", "summary", "ledger")
+FORMATS = ("manifest", "results", "summary", "ledger", "conversions")
 
 
 @cache

@@ -99,7 +99,7 @@ def fold(
         "unchecked": unchecked,
         "stale_ledger_entries": [
             {"case": e.case if isinstance(e.case, str) else list(e.case), "adapter": e.adapter}
-            for e in ledger.unused(keys, {c["id"] for c in header.get("corpora", [])})
+            for e in ledger.unused(keys, {c["id"] for c in header.get("corpora", [])}, adapters)
         ],
     }
 

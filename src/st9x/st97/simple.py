@@ -10,6 +10,7 @@ type); their XSD lexical form is enforced by a pattern in the compiled schema.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -118,6 +119,21 @@ class ValueProblem(ValueError):
     """A text that is not in the type's lexical space, or a JSON value of the wrong type."""
 
 
+@lru_cache(maxsize=65536)
+def _union_member(text: str, st: Any) -> Any:
+    """The first member type of union ``st`` that accepts ``text`` (None: the union rejects it).
+
+    Cached because xmlschema's ``is_valid`` sets up a validation context per call, which made
+    union-typed values (dates, codes) the mapper's hot spot (~70 us each on ST.96 V6_0); the
+    answer depends only on the text and the (immutable) schema component."""
+    if not st.is_valid(text):
+        return None
+    for member in union_members(st):
+        if member.is_valid(text):
+            return member
+    return None
+
+
 def decode(text: str, st: Any) -> Any:
     """XML text → JSON value, typed by the XSD simple type ``st``."""
     kind = json_kind(st)
@@ -125,12 +141,10 @@ def decode(text: str, st: Any) -> Any:
         item = list_item_type(st)
         return [decode(part, item) for part in text.split()]
     if kind == "union":
-        if not st.is_valid(text):
+        member = _union_member(text, st)
+        if member is None:
             raise ValueProblem(f"{text!r} is not valid for the union type")
-        for member in union_members(st):
-            if member.is_valid(text):
-                return decode(text, member)
-        raise ValueProblem(f"{text!r} matches no member type of the union")
+        return decode(text, member)
     value = normalize(text, st)
     if kind == "integer":
         try:

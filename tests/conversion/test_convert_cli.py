@@ -1,0 +1,80 @@
+"""``st9x convert``: outputs complete or absent, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from st9x.cli import main
+
+CORE = Path(__file__).resolve().parents[2] / "corpora" / "st96-core"
+XSD = CORE / "schemas" / "patent" / "PatentPublication.xsd"
+VALID = CORE / "instances" / "valid" / "pat-pub-minimal.xml"
+BAD = CORE / "instances" / "invalid" / "pat-pub-undeclared-examiner-note.xml"
+
+
+def test_xsd_to_json_schema_with_losses(tmp_path: Path) -> None:
+    out, losses = tmp_path / "s.json", tmp_path / "l.json"
+    assert main(["convert", "xsd", str(XSD), "-o", str(out), "--losses", str(losses)]) == 0
+    assert json.loads(out.read_text())["$schema"].endswith("2020-12/schema")
+    assert all("construct" in x for x in json.loads(losses.read_text()))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.json", "s.json"]
+
+
+def test_xml_to_json_and_back(tmp_path: Path) -> None:
+    doc, xml = tmp_path / "d.json", tmp_path / "d.xml"
+    assert main(["convert", "xml", str(VALID), "--schema", str(XSD), "-o", str(doc)]) == 0
+    assert "patentPublication" in json.loads(doc.read_text())
+    assert main(["convert", "json", str(doc), "--schema", str(XSD), "-o", str(xml)]) == 0
+    assert b"PatentPublication" in xml.read_bytes()
+
+
+def test_failed_conversion_leaves_no_output(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bad.json"
+    assert main(["convert", "xml", str(BAD), "--schema", str(XSD), "-o", str(out)]) == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and f"{BAD}:17:" in error
+
+
+def test_failed_conversion_keeps_an_existing_output(tmp_path: Path) -> None:
+    out = tmp_path / "keep.json"
+    out.write_text("old")
+    assert main(["convert", "xml", str(BAD), "--schema", str(XSD), "-o", str(out)]) == 1
+    assert out.read_text() == "old"
+
+
+def test_broken_json_names_file_and_line(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "d.json"
+    doc.write_text('{\n  "patentPublication": \n}')
+    assert main(["convert", "json", str(doc), "--schema", str(XSD),
+                 "-o", str(tmp_path / "o.xml")]) == 1
+    assert f"{doc}:3" in capsys.readouterr().err
+    assert not (tmp_path / "o.xml").exists()
+
+
+def test_bad_option_is_a_usage_error(tmp_path: Path) -> None:
+    assert main(["convert", "xsd", str(XSD), "--option", "mixed=nonsense",
+                 "-o", str(tmp_path / "s.json")]) == 2
+    assert main(["convert", "xsd", str(XSD), "--option", "novalue",
+                 "-o", str(tmp_path / "s.json")]) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_with_converter_writes_conversion_matrices(tmp_path: Path) -> None:
+    code = main(["run", "--corpus", "st96-core", "--adapter", "lxml", "--adapter",
+                 "jsonschema-rs", "--converter", "st97-v2", "--out", str(tmp_path),
+                 "--quiet", "--in-process", "--tag", "choice-multiple"])
+    assert code == 0
+    assert (tmp_path / "conversions.jsonl").is_file()
+    assert "choice-multiple" in (tmp_path / "conversion-matrix.md").read_text()
+
+
+def test_run_with_converter_none_writes_none(tmp_path: Path) -> None:
+    assert main(["run", "--corpus", "st96-core", "--adapter", "lxml", "--converter", "none",
+                 "--out", str(tmp_path), "--quiet", "--in-process", "--tag", "length"]) == 0
+    assert not (tmp_path / "conversions.jsonl").exists()
