@@ -82,6 +82,22 @@ def _encoding_conflict(data: bytes) -> str | None:
     return None
 
 
+def check_encoding(
+    path: Path, error: type[InstanceError] | type[SchemaError] = InstanceError
+) -> None:
+    """Refuse a file whose byte order mark and XML declaration disagree, for validators that
+    read files themselves (xmlschema) rather than through :func:`parse_xml`: the refusal must
+    be the same whichever validator reads the file. Only the start of the file is read."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", path=path) from None
+    conflict = _encoding_conflict(head)
+    if conflict:
+        raise error(f"wrongly encoded: {conflict}", path=path, line=1)
+
+
 def parse_xml(
     path: Path, error: type[InstanceError] | type[SchemaError] = InstanceError
 ) -> etree._ElementTree:
