@@ -113,3 +113,51 @@ def test_unknown_kind_is_a_usage_error(generated: Path, tmp_path: Path, capsys) 
     assert code == 2
     err = capsys.readouterr().err
     assert "nonsense" in err and len(err.strip().splitlines()) == 1
+
+
+ST97_DRAFT7 = (
+    ROOT / "corpora" / "st97-core" / "schemas" / "draft-07" / "trademarkApplication.schema.json"
+)
+
+
+def test_json_generate_and_mutate_feed_st9x_run(tmp_path: Path) -> None:
+    valid, invalid = tmp_path / "valid", tmp_path / "invalid"
+    assert (
+        main(
+            [
+                "corpus",
+                "generate-json",
+                "--schema",
+                str(ST97_DRAFT7),
+                "--count",
+                "8",
+                "--seed",
+                "5",
+                "-o",
+                str(valid),
+            ]
+        )
+        == 0
+    )
+    assert main(["corpus", "mutate-json", "--corpus", str(valid), "-o", str(invalid)]) == 0
+    assert {c.expected for c in load_corpus(valid).cases} == {"valid"}
+    mutants = load_corpus(invalid).cases
+    assert mutants and all(c.expected == "invalid" and c.constraint for c in mutants)
+    out = tmp_path / "r"
+    assert (
+        main(
+            [
+                "run",
+                "--corpus",
+                str(valid),
+                "--corpus",
+                str(invalid),
+                "--out",
+                str(out),
+                "--quiet",
+                "--converter",
+                "none",
+            ]
+        )
+        == 0
+    )

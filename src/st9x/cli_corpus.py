@@ -71,10 +71,51 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="output corpus")
 
+    p = actions.add_parser(
+        "generate-json",
+        help="write a corpus of valid JSON instances generated from a JSON Schema",
+        description="Generate COUNT valid JSON instances of SCHEMA, reproducibly for a seed; each "
+        "is checked with jsonschema-rs and python jsonschema (formats asserted) and any failure "
+        "or disagreement is reported in report.json.",
+    )
+    p.add_argument("--schema", type=Path, required=True, help="the JSON Schema document")
+    p.add_argument("--count", type=int, default=100, help="instances to write (default 100)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="output corpus")
+
+    p = actions.add_parser(
+        "mutate-json",
+        help="write a corpus of invalid mutants of a corpus's valid JSON instances",
+        description="For each valid JSON case of CORPUS, break exactly one constraint of a named "
+        "kind; a mutant is kept only when jsonschema-rs (and python jsonschema where it can "
+        "evaluate the schema) rejects it, anything else is reported in report.json.",
+    )
+    p.add_argument("--corpus", type=Path, required=True, metavar="DIR")
+    p.add_argument(
+        "--kinds",
+        nargs="+",
+        default=None,
+        metavar="KIND",
+        help="constraint kinds to produce (default: all that apply)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--per-instance",
+        type=int,
+        default=1,
+        metavar="N",
+        help="mutants per valid instance (default 1)",
+    )
+    p.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="output corpus")
+
 
 def cmd_corpus(args: argparse.Namespace, out: Console) -> int:
     if args.corpus_command == "generate":
         return _generate(args, out)
+    if args.corpus_command == "generate-json":
+        return _generate_json(args, out)
+    if args.corpus_command == "mutate-json":
+        return _mutate_json(args, out)
     return _mutate(args, out)
 
 
@@ -129,5 +170,46 @@ def _mutate(args: argparse.Namespace, out: Console) -> int:
     )
     for kind, row in sorted(summary["by_kind"].items()):
         counts = ", ".join(f"{n} {s}" for s, n in sorted(row.items())) or "no site in the schema"
+        out.print(f"  {kind}: {counts}", markup=False)
+    return 1 if summary["problems"] else 0
+
+
+def _generate_json(args: argparse.Namespace, out: Console) -> int:
+    from st9x.corpus.jsongen import write_json_corpus
+
+    if args.count < 1:
+        raise UsageError("--count must be at least 1")
+    if not args.schema.is_file():
+        raise UsageError("schema file not found", path=args.schema)
+    summary = write_json_corpus(args.schema, args.count, args.seed, args.out).as_dict()
+    out.print(
+        f"wrote {summary['written']}/{args.count} JSON instances to {args.out}; "
+        f"{len(summary['problems'])} problem(s) in {args.out / 'report.json'}",
+        markup=False,
+    )
+    return 0 if not summary["problems"] and summary["written"] == args.count else 1
+
+
+def _mutate_json(args: argparse.Namespace, out: Console) -> int:
+    from st9x.corpus.jsonmutate import JSON_KINDS, mutate_json_corpus
+
+    unknown = sorted(set(args.kinds or ()) - set(JSON_KINDS))
+    if unknown:
+        raise UsageError(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(JSON_KINDS)}")
+    summary = mutate_json_corpus(
+        args.corpus,
+        args.out,
+        kinds=args.kinds or None,
+        seed=args.seed,
+        per_instance=args.per_instance,
+    ).as_dict()
+    kept = sum(row.get("rejected", 0) for row in summary["by_kind"].values())
+    out.print(
+        f"wrote {kept} invalid JSON mutants to {args.out}; {len(summary['problems'])} problem(s) "
+        f"in {args.out / 'report.json'}",
+        markup=False,
+    )
+    for kind, row in sorted(summary["by_kind"].items()):
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(row.items())) or "none made"
         out.print(f"  {kind}: {counts}", markup=False)
     return 1 if summary["problems"] else 0
