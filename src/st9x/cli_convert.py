@@ -178,8 +178,17 @@ def run_converter_suites(
     chosen = convertible_corpora(corpora)
     if not converters or not chosen:
         return 0
-    result = run_conversions(chosen, converters, out_dir, adapters,
-                             twin_corpora=_twin_corpora(corpora))
+    # bounded like the validations (F13), unless the user asked for everything in-process
+    in_process = getattr(args, "in_process", False)
+    try:
+        result = run_conversions(chosen, converters, out_dir, adapters,
+                                 twin_corpora=_twin_corpora(corpora),
+                                 timeout=None if in_process else args.timeout,
+                                 memory_mb=getattr(args, "memory_mb", None) or None)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (the CLI turns it into this), as run does
+        echo("st9x: interrupted in the converter suites: the validation results are complete; "
+             "conversions.jsonl holds the records finished so far (no footer)")
+        return 1
     summary = result.summary
     gaps = len({(g["converter"], g["case"], g["kind"]) for g in summary["gaps"]})
     echo(f"converter suites: {len(converters)} converter(s) x {len(chosen)} corpus/corpora; "

@@ -33,6 +33,7 @@ from st9x.adapters.registry import select_adapters
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Corpus
 from st9x.corpus.peer import load_peer
+from st9x.engine.isolation import DEFAULT_TIMEOUT, ProcessExecutor
 from st9x.engine.judge import Judgement, judge
 from st9x.engine.tasks import Task, plan
 from st9x.engine.worker import Record, Worker
@@ -80,6 +81,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="FILE",
         help="TOML file of external-command adapters",
+    )
+    group.addoption(
+        "--isolate",
+        action="store_true",
+        default=False,
+        help="run each case in a forked worker killed after --case-timeout seconds, as st9x "
+        "run does (for hostile corpora; slower: schemas compile again for each case)",
+    )
+    group.addoption(
+        "--case-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"with --isolate: seconds per case (default {DEFAULT_TIMEOUT:g})",
     )
 
 
@@ -227,7 +242,18 @@ class CaseItem(pytest.Item):
         self.record: Record | None = None
 
     def runtest(self) -> None:
-        record = _worker(self.config).run(self.task)
+        if self.config.getoption("isolate"):
+            # in-process, a validator stuck in C code (a ReDoS pattern in Python's re) cannot
+            # be interrupted and hangs the session (F10): a killable worker bounds it
+            executor = ProcessExecutor(
+                _adapters(self.config),
+                jobs=1,
+                timeout=self.config.getoption("case_timeout"),
+                memory_mb=None,
+            )
+            (record,) = executor.map([self.task])
+        else:
+            record = _worker(self.config).run(self.task)
         self.record = record
         judgement, _ = judge(record, Ledger())  # the ledger acts through the xfail marker
         if judgement is Judgement.SKIPPED:

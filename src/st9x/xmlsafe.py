@@ -144,15 +144,21 @@ def local_target(base: Path, location: str) -> Path:
 
 
 @lru_cache(maxsize=1024)
-def schema_files(entry: Path) -> tuple[Path, ...]:
+def schema_files(entry: Path, roots: tuple[Path, ...] | None = None) -> tuple[Path, ...]:
     """Every local file a schema reaches through include/import/redefine/override, entry first.
 
-    Raises SchemaError, naming the file and line that asks for it, for a remote location or a
-    missing file, because validators would otherwise fetch it, hang, or fail with a message that
-    does not say which file was at fault.
+    Raises SchemaError, naming the file and line that asks for it, for a remote location, a
+    missing file, or a file outside ``roots`` (resolved directories: the corpus, see
+    ``SchemaSpec.allowed_roots``; None: the entry's own directory), because validators would
+    otherwise fetch it, hang, read a file they were not given (``/etc/passwd``: F3), or fail
+    with a message that does not say which file was at fault. Both libxml2 and xmlschema load
+    the includes themselves, so this check, run before either compiles, is the gate.
     """
+    entry = entry.resolve()
+    if roots is None:
+        roots = (entry.parent,)
     seen: dict[Path, None] = {}
-    pending = [entry.resolve()]
+    pending = [entry]
     while pending:
         current = pending.pop()
         if current in seen:
@@ -174,7 +180,20 @@ def schema_files(entry: Path) -> tuple[Path, ...]:
                     path=current,
                     line=node.sourceline,
                 )
-            target = local_target(current, location)
+            try:
+                target = local_target(current, location).resolve()
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise SchemaError(
+                    f"schemaLocation {location!r} cannot be resolved: {exc}",
+                    path=current,
+                    line=node.sourceline,
+                ) from None
+            if not any(target == r or r in target.parents for r in roots):
+                raise SchemaError(
+                    f"schemaLocation {location!r} leads outside the corpus",
+                    path=current,
+                    line=node.sourceline,
+                )
             if not target.is_file():
                 raise SchemaError(
                     f"schemaLocation {location!r} names a missing file {target}",

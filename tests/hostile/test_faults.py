@@ -152,8 +152,9 @@ EXPECTED_MESSAGES = {
     "kills-itself": "the validator's process was killed by signal SIGKILL",
     "segfaults": "the validator's process was killed by signal SIGSEGV",
     "eats-memory": "eats-memory ran out of memory",
-    "calls-exit": "the validator's process died (exit code 3)",
-    "nonsense": "the validator's process died (exit code 1)",
+    # the worker turns both into records itself, so its process lives on (F7)
+    "calls-exit": "calls-exit raised SystemExit: 3",
+    "nonsense": "nonsense returned NoneType instead of an Outcome",
 }
 BROKEN = (Raises, HangsInPython, HangsInC, KillsItself, Segfaults, EatsMemory, CallsExit,
           AnswersNonsense)  # fmt: skip
@@ -185,12 +186,6 @@ def test_broken_validators_are_records_and_the_run_goes_on(
         assert message.startswith(EXPECTED_MESSAGES[record["adapter"]]), message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine fix pending: Worker.run lets an adapter's SystemExit, and a validate() that "
-    "returns something other than an Outcome, escape as exceptions; in-process (--in-process, "
-    "pytest) that ends the run instead of giving an errored record (docs/reliability.md, F7)",
-)
 @pytest.mark.parametrize("cls", [CallsExit, AnswersNonsense], ids=lambda c: c.name)
 def test_in_process_worker_turns_every_failure_into_a_record(tmp_path: Path, cls: type) -> None:
     corpus = load_corpus(make_xml_corpus(tmp_path / "corpus", 1))
@@ -201,6 +196,7 @@ def test_in_process_worker_turns_every_failure_into_a_record(tmp_path: Path, cls
     except BaseException as exc:  # what escapes Worker.run is the finding
         pytest.fail(f"{type(exc).__name__} escaped Worker.run")
     assert record["verdict"] == "errored"
+    assert record["errors"][0]["message"] == EXPECTED_MESSAGES[cls.name]
 
 
 # --- external validators: real commands -------------------------------------------------------
@@ -267,13 +263,6 @@ def test_external_commands_that_hang_or_die(tmp_path: Path) -> None:
         _kill_marked(marker)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine fix pending: on a time-out ProcessExecutor kills the worker but not the "
-    "command the worker started (an external adapter's subprocess), which lives on as an "
-    "orphan; workers should lead their own process group and be killed with os.killpg "
-    "(docs/reliability.md, finding F8)",
-)
 def test_timed_out_external_commands_do_not_outlive_the_run(tmp_path: Path) -> None:
     marker = _sleep_marker()
     corpus = make_xml_corpus(tmp_path / "corpus", 1)
@@ -409,7 +398,7 @@ def test_interrupted_run_keeps_every_record_and_resumes(tmp_path: Path, how: str
         if process.poll() is None:
             process.kill()
             process.wait()
-        _kill_marked(str(out))  # workers a SIGKILL leaves behind (finding F9)
+        _kill_marked(str(out))  # in case a worker outlives a SIGKILL again (finding F9)
     stderr = (tmp_path / "stderr").read_text()
 
     if how == "sigkill":
@@ -437,13 +426,6 @@ def test_interrupted_run_keeps_every_record_and_resumes(tmp_path: Path, how: str
     assert {r["verdict"] for r in records} == {"valid"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine fix pending: a forked worker inherits its own pipe's parent end (and the "
-    "earlier workers'), so when st9x run is killed with SIGKILL its workers never see EOF and "
-    "live on; close the parent end in the child, and set PR_SET_PDEATHSIG "
-    "(docs/reliability.md, finding F9)",
-)
 def test_killed_run_leaves_no_worker_processes(tmp_path: Path) -> None:
     process, out = _start_slow_run(tmp_path, 24)
     try:

@@ -132,13 +132,6 @@ def test_manifest_that_is_a_directory_or_missing(tmp_path: Path) -> None:
         assert one_line(str(info.value)) and "cannot read" in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="engine fix pending: corpus.manifest.inside() lets Path.resolve() raise ValueError "
-    "('embedded null byte') for a path holding NUL, a traceback instead of a ManifestError "
-    "(docs/reliability.md, finding F6)",
-)
 @pytest.mark.parametrize("field", ["instance", "schema"])
 def test_nul_in_a_path_is_a_manifest_error(tmp_path: Path, field: str) -> None:
     changes = (
@@ -200,13 +193,6 @@ def test_symlink_out_of_the_corpus_is_an_errored_case(
     assert SECRET not in (tmp_path / "out" / "results.jsonl").read_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine fix pending: Worker.run hashes case.instance before looking at case.problem, "
-    "and results.corpus_fingerprint hashes every file the corpus tree reaches through symlinks; "
-    "both read the target outside the corpus (/dev/zero: until the memory limit) "
-    "(docs/reliability.md, finding F4)",
-)
 @pytest.mark.parametrize("target", ["secret", "dev-zero"])
 def test_symlink_out_of_the_corpus_is_never_read(
     tmp_path: Path, outside: Outside, adapters: dict[str, Adapter], target: str
@@ -290,12 +276,6 @@ def test_missing_files_directories_and_fifos_are_errored_cases(
 # --- corpora without a manifest ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine fix pending: corpus.discover indexes files reached through symlinks that "
-    "lead outside the directory (rglob + is_file follow them), so validators read them "
-    "(docs/reliability.md, finding F5)",
-)
 def test_indexed_directory_does_not_follow_symlinks_out(
     tmp_path: Path, outside: Outside, adapters: dict[str, Adapter]
 ) -> None:
@@ -313,13 +293,6 @@ def test_indexed_directory_does_not_follow_symlinks_out(
     assert watch.opened == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine fix pending: a file name that is not UTF-8 crashes the run with a traceback: "
-    "discover passes it to lxml.etree.iterparse (UnicodeEncodeError) and, past that, "
-    "orjson cannot write the surrogate-escaped name into a record (docs/reliability.md, "
-    "finding F2)",
-)
 def test_file_name_that_is_not_utf8_does_not_crash_the_run(tmp_path: Path) -> None:
     root = tmp_path / "indexed"
     root.mkdir()

@@ -60,7 +60,7 @@ class FastjsonschemaAdapter:
             raise Unsupported(f"fastjsonschema does not implement dialect {dialect}")
 
         def local(uri: str) -> Any:
-            return retrieve_local(uri, schema.path, schema.uri_map)
+            return retrieve_local(uri, schema.path, schema.uri_map, schema.allowed_roots())
 
         def refuse(uri: str) -> Any:
             if mapped_path(uri, schema.uri_map) is not None:

@@ -63,8 +63,17 @@ def mapped_path(uri: str, uri_map: Sequence[tuple[str, Path]]) -> Path | None:
     return None
 
 
-def retrieve_local(uri: str, base: Path, uri_map: Sequence[tuple[str, Path]] = ()) -> Any:
-    """Load the document a ``$ref`` names, from the local disk only (``uri_map`` first)."""
+def retrieve_local(
+    uri: str,
+    base: Path,
+    uri_map: Sequence[tuple[str, Path]] = (),
+    roots: tuple[Path, ...] | None = None,
+) -> Any:
+    """Load the document a ``$ref`` names, from the local disk only (``uri_map`` first).
+
+    A local file outside ``roots`` (resolved directories, ``SchemaSpec.allowed_roots``; None:
+    the directory of ``base``, the referring schema) is refused: its content would otherwise
+    reach the results through error messages (F3)."""
     target, _fragment = urldefrag(uri)
     mapped = mapped_path(uri, uri_map) if uri_map else None
     if mapped is not None:
@@ -78,4 +87,12 @@ def retrieve_local(uri: str, base: Path, uri_map: Sequence[tuple[str, Path]] = (
     path = (
         Path(unquote(parsed.path)) if parsed.scheme == "file" else (base.parent / unquote(target))
     )
-    return load_json(path.resolve(), error=SchemaError)
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise SchemaError(f"$ref {uri!r} cannot be resolved: {exc}", path=base) from None
+    if roots is None:
+        roots = (base.resolve().parent,)
+    if not any(path == r or r in path.parents for r in roots):
+        raise SchemaError(f"$ref {uri!r} leads outside the corpus", path=base)
+    return load_json(path, error=SchemaError)

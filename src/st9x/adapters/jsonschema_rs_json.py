@@ -62,7 +62,7 @@ class JsonschemaRsAdapter:
             raise Unsupported(f"jsonschema-rs does not implement dialect {dialect}")
 
         def retrieve(uri: str) -> Any:
-            return retrieve_local(uri, schema.path, schema.uri_map)
+            return retrieve_local(uri, schema.path, schema.uri_map, schema.allowed_roots())
 
         try:
             validator = _CLASSES[dialect](

@@ -52,7 +52,8 @@ class LxmlAdapter:
 
     def compile(self, schema: SchemaSpec) -> _Compiled:
         require_xsd_version(schema, self.name, "xsd-1.0")
-        schema_files(schema.path)  # refuses remote or missing includes/imports with a clear error
+        # refuses remote, missing or outside-the-corpus includes/imports with a clear error
+        schema_files(schema.path, schema.allowed_roots())
         document = parse_xml(schema.path, error=SchemaError)
         try:
             compiled = etree.XMLSchema(document)

@@ -101,7 +101,7 @@ class JsonschemaAdapter:
         specification = _SPECIFICATIONS[dialect]
 
         def retrieve(uri: str) -> referencing.Resource:
-            contents = retrieve_local(uri, schema.path, schema.uri_map)
+            contents = retrieve_local(uri, schema.path, schema.uri_map, schema.allowed_roots())
             return referencing.Resource.from_contents(contents, default_specification=specification)
 
         registry: referencing.Registry = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]

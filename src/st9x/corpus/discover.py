@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import orjson
 from lxml import etree
 
 from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
+from st9x.engine.worker import writable
 from st9x.errors import InstanceError, SchemaError, St9xError
 from st9x.xmlsafe import XSD_NS, XSI_NS, is_remote, local_target, parse_xml
 
@@ -29,11 +31,23 @@ _INCLUDE = f"{{{XSD_NS}}}include"
 def discover(root: Path) -> Corpus:
     """Index ``root`` (recursively) into a corpus whose cases have unknown expected verdicts."""
     corpus_id = root.resolve().name
-    xsds = sorted(p for p in root.rglob("*.xsd") if p.is_file())
-    xml_files = sorted(p for p in root.rglob("*.xml") if p.is_file())
-    json_files = sorted(p for p in root.rglob("*.json") if p.is_file())
-
     notes: list[str] = []
+    # A file reached through a symlink that leads outside the directory is not the corpus's to
+    # read (F5): schemas are left out with a note, instances become errored cases saying why,
+    # and neither is ever opened (not even to sniff whether a .json file is a schema).
+    outside = {
+        p for p in (*root.rglob("*.xsd"), *root.rglob("*.xml"), *root.rglob("*.json"))
+        if _leads_outside(root, p)
+    }  # fmt: skip
+    xsds = sorted(p for p in root.rglob("*.xsd") if p not in outside and p.is_file())
+    xml_files = sorted(p for p in root.rglob("*.xml") if p not in outside and p.is_file())
+    json_files = sorted(p for p in root.rglob("*.json") if p not in outside and p.is_file())
+    notes += [
+        f"{p}: not indexed: a symlink that leads outside the corpus"
+        for p in sorted(outside)
+        if p.suffix == ".xsd"
+    ]
+
     own: dict[Path, tuple[str, set[str], list[Path]]] = {}
     for xsd in xsds:
         try:
@@ -51,7 +65,9 @@ def discover(root: Path) -> Corpus:
 
     json_schemas = [p for p in json_files if _looks_like_json_schema(p)]
     for path in json_schemas:
-        spec = SchemaSpec(corpus_id, _ident(root, path), path.resolve(), "json-schema")
+        spec = SchemaSpec(
+            corpus_id, _ident(root, path), path.resolve(), "json-schema", bounds=(root,)
+        )
         schemas[spec.id] = spec
 
     for path in xml_files:
@@ -67,7 +83,7 @@ def discover(root: Path) -> Corpus:
             else:
                 sid = _ident(root, chosen)
                 schema = schemas.get(sid) or SchemaSpec(
-                    corpus_id, sid, chosen.resolve(), "xsd", root=root_name
+                    corpus_id, sid, chosen.resolve(), "xsd", root=root_name, bounds=(root,)
                 )
                 schemas[sid] = schema
         except St9xError as exc:
@@ -80,7 +96,7 @@ def discover(root: Path) -> Corpus:
                 "xml",
                 schema,
                 problem=problem,
-                source=path.relative_to(root).as_posix(),
+                source=_source(root, path),
             )
         )
 
@@ -104,7 +120,24 @@ def discover(root: Path) -> Corpus:
                 "json",
                 schema,
                 problem=problem,
-                source=path.relative_to(root).as_posix(),
+                source=_source(root, path),
+            )
+        )
+
+    for path in sorted(outside):
+        fmt = data_format_of(path)
+        if fmt is None:
+            continue
+        cases.append(
+            Case(
+                corpus_id,
+                _ident(root, path),
+                path.absolute(),
+                fmt,
+                None,
+                problem=f"instance path {_source(root, path)!r} leads outside "
+                "the corpus (a symlink)",
+                source=_source(root, path),
             )
         )
 
@@ -123,9 +156,28 @@ def discover(root: Path) -> Corpus:
     )
 
 
+def _leads_outside(root: Path, path: Path) -> bool:
+    """True if ``path`` (found under ``root``) resolves, through symlinks, outside ``root``; a
+    path that cannot be resolved (a symlink loop) counts as outside."""
+    try:
+        resolved_root = root.resolve()
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return False  # a dangling link: not a file, so not indexed anyway
+    except (OSError, RuntimeError, ValueError):
+        return True
+    return target != resolved_root and resolved_root not in target.parents
+
+
 def _ident(root: Path, path: Path) -> str:
-    """A stable case/schema id: the path below the corpus root, without its extension."""
-    return str(PurePosixPath(path.relative_to(root).as_posix()).with_suffix(""))
+    """A stable case/schema id: the path below the corpus root, without its extension (a name
+    that is not UTF-8 keeps its bytes as ``\\x..`` escapes: ids end up in results, F2)."""
+    return writable(str(PurePosixPath(_source(root, path)).with_suffix("")))
+
+
+def _source(root: Path, path: Path) -> str:
+    """The path below the corpus root as results show it, writable as UTF-8 (F2)."""
+    return writable(path.relative_to(root).as_posix())
 
 
 def _top_level(xsd: Path) -> tuple[str, set[str], list[Path]]:
@@ -170,20 +222,37 @@ def _root_and_hints(path: Path) -> tuple[str, dict[str, str]]:
     """The root element's Clark name and its schemaLocation hints (namespace → file name).
 
     Only the start of the document is read (iterparse stops at the root's start tag), so
-    matching a large instance to its schema costs almost nothing.
+    matching a large instance to its schema costs almost nothing. The file is opened by Python
+    and handed over as a file object: lxml cannot encode a file name that is not UTF-8 (F2).
     """
     try:
-        for _event, element in etree.iterparse(
-            str(path), events=("start",), resolve_entities=False, no_network=True, load_dtd=False
-        ):
-            hints: dict[str, str] = {}
-            pairs = (element.get(f"{{{XSI_NS}}}schemaLocation") or "").split()
-            for ns, location in zip(pairs[::2], pairs[1::2], strict=False):
-                hints[ns] = PurePosixPath(location.replace("\\", "/")).name
-            return element.tag, hints
+        with path.open("rb") as handle:
+            # only read(): lxml would take a file object's name for the document's URL, and
+            # fail to encode the same name the other way round
+            for _event, element in etree.iterparse(
+                _Reader(handle),
+                events=("start",),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+            ):
+                hints: dict[str, str] = {}
+                pairs = (element.get(f"{{{XSI_NS}}}schemaLocation") or "").split()
+                for ns, location in zip(pairs[::2], pairs[1::2], strict=False):
+                    hints[ns] = PurePosixPath(location.replace("\\", "/")).name
+                return element.tag, hints
     except etree.XMLSyntaxError as exc:
         raise InstanceError(f"not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from None
+    except (OSError, UnicodeError, ValueError) as exc:
+        raise InstanceError(f"cannot read: {exc}", path=path) from None
     raise InstanceError("no root element", path=path)
+
+
+class _Reader:
+    """A binary file seen only through ``read`` (see :func:`_root_and_hints`)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.read = handle.read
 
 
 def _choose(root_name: str, candidates: list[Path], hints: dict[str, str]) -> Path | str:

@@ -37,9 +37,16 @@ def read_json_file(path: Path, error: type[St9xError] = ManifestError) -> Any:
 
 def inside(root: Path, relative: str) -> Path | None:
     """The resolved path of ``relative`` under ``root``, or None if it leads outside it
-    (through ``..``, an absolute path or a symlink): a corpus may only name its own files."""
-    resolved_root = root.resolve()
-    candidate = (root / relative).resolve()
+    (through ``..``, an absolute path or a symlink): a corpus may only name its own files.
+
+    A path the operating system cannot even look up (a NUL byte, a name too long, a symlink
+    loop) leads nowhere either: ``Path.resolve`` raises ValueError/OSError for those, which would
+    otherwise escape as a traceback instead of a ManifestError naming the field (F6)."""
+    try:
+        resolved_root = root.resolve()
+        candidate = (root / relative).resolve()
+    except (ValueError, OSError):
+        return None
     if candidate == resolved_root or resolved_root in candidate.parents:
         return candidate
     return None
@@ -72,6 +79,7 @@ def load_manifest(path: Path) -> Corpus:
             root=entry.get("root"),
             dialect=entry.get("dialect"),
             description=entry.get("description", ""),
+            bounds=(root,),  # its references may not lead outside the corpus (F3)
         )
 
     cases: list[Case] = []

@@ -26,6 +26,13 @@ class SchemaSpec:
     read from ``directory / rest`` instead of being refused as remote. Peer suites need it (the
     JSON-Schema-Test-Suite's ``http://localhost:1234/`` is its ``remotes/`` folder); st9x still
     never opens a connection.
+
+    ``bounds`` are the directories the schema's local references (``xsd:include``/``import``/
+    ``redefine``/``override``, ``$ref``) may lead into: the corpus root for a manifest or an
+    indexed directory, the suite root for a peer suite. Empty means the schema's own directory
+    (an ad-hoc ``st9x validate``, where nothing else marks what the schema may read). A
+    reference leading anywhere else is refused, so a corpus cannot make st9x read, and quote in
+    its results, a file it was not given (F3). ``uri_map`` directories are always allowed.
     """
 
     corpus: str
@@ -36,6 +43,11 @@ class SchemaSpec:
     dialect: str | None = None
     description: str = ""
     uri_map: tuple[tuple[str, Path], ...] = ()
+    bounds: tuple[Path, ...] = ()
+
+    def allowed_roots(self) -> tuple[Path, ...]:
+        """Resolved directories local references may lead into (see ``bounds``)."""
+        return allowed_roots(self.path, self.bounds, self.uri_map)
 
     @property
     def key(self) -> str:
@@ -99,6 +111,20 @@ class Corpus:
         for case in self.cases:
             out[case.expected] = out.get(case.expected, 0) + 1
         return dict(sorted(out.items()))
+
+
+def allowed_roots(
+    entry: Path, bounds: tuple[Path, ...] = (), uri_map: tuple[tuple[str, Path], ...] = ()
+) -> tuple[Path, ...]:
+    """The resolved directories a schema at ``entry`` may read from: ``bounds``, or the
+    schema's own directory when there are none, and the ``uri_map`` directories."""
+    roots = bounds or (entry.parent,)
+    return tuple(p.resolve() for p in (*roots, *(d for _prefix, d in uri_map)))
+
+
+def within(path: Path, roots: tuple[Path, ...]) -> bool:
+    """True if the resolved ``path`` lies under one of the resolved ``roots``."""
+    return any(path == r or r in path.parents for r in roots)
 
 
 def data_format_of(path: Path) -> DataFormat | None:

@@ -25,8 +25,12 @@ Whatever a converter or validator raises becomes a recorded error, never the end
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing as mp
 import os
 import re
+import resource
+import signal
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +50,7 @@ from st9x.engine.results import now
 from st9x.errors import St9xError, one_line
 from st9x.st97 import compare_xml, jsonio, load_xsd
 from st9x.st97.errors import ConversionError
+from st9x.xmlsafe import schema_files
 
 CONVERSIONS_FORMAT = "st9x-conversions/1"
 CONVERSIONS_NAME = "conversions.jsonl"
@@ -149,9 +154,11 @@ class ConversionContext:
     twins: dict[str, Path] = field(default_factory=dict)
     _xsds: dict[Path, Any] = field(default_factory=dict)
 
-    def loaded_xsd(self, path: Path) -> Any:
+    def loaded_xsd(self, spec: SchemaSpec) -> Any:
+        path = spec.path
         if path not in self._xsds:
             try:
+                schema_files(path, spec.allowed_roots())  # xmlschema follows includes itself (F3)
                 self._xsds[path] = load_xsd(path)
             except Exception:
                 self._xsds[path] = None
@@ -218,13 +225,15 @@ class ConverterSuite:
         return self.schema_state(spec).record
 
     def _prepare(self, spec: SchemaSpec) -> _SchemaState:
-        record: Record = {
-            "type": "schema", "converter": self.name, "corpus": spec.corpus, "schema": spec.id,
-            "xsd": str(spec.path), "root": spec.root, "status": None, "message": None,
-            "seconds": {"prepare": None, "schema": None}, "losses": {}, "loss_total": 0,
-            "artefacts": {}, "validators": {}, "decisions": {},
-        }
+        record = _schema_base(self.name, spec)
         state = _SchemaState(record)
+        try:
+            # converters load the XSD (and what it includes) themselves: the same gate as the
+            # validators', so a corpus cannot make them read a file outside it (F3, F13)
+            schema_files(spec.path, spec.allowed_roots())
+        except St9xError as exc:
+            record.update(status="errored", message=str(exc))
+            return state
         start = time.perf_counter()
         try:
             state.prepared = self.converter.prepare(spec.path, spec.root)
@@ -245,7 +254,7 @@ class ConverterSuite:
         record.update(status="ok", losses=state.result.loss_counts(),
                       loss_total=len(state.result.losses))
         self._write_schema(spec, state)
-        xsd = self.ctx.loaded_xsd(spec.path)
+        xsd = self.ctx.loaded_xsd(spec)
         if xsd is not None:
             try:
                 record["decisions"] = schema_checks(state.result.schema, xsd)
@@ -288,16 +297,7 @@ class ConverterSuite:
     def _run_case(self, case: Case) -> Record:
         assert case.schema is not None
         xsd_verdict, xsd_error = self.ctx.xsd.verdict(case)
-        record: Record = {
-            "type": "case", "converter": self.name, "corpus": case.corpus, "case": case.id,
-            "schema": case.schema.id, "expected": case.expected, "constraint": case.constraint,
-            "xsd_verdict": xsd_verdict, "xsd_error": xsd_error,
-            "conversion": {"status": None, "message": None, "line": None, "seconds": None},
-            "artefacts": {}, "json_verdicts": {},
-            "roundtrip": {"status": "skipped", "normalised": {}, "difference": None,
-                          "seconds": None},
-            "decisions": {}, "twin": {"status": "absent", "difference": None},
-        }
+        record = _case_base(self.name, case, xsd_verdict, xsd_error)
         state = self.schema_state(case.schema)
         if state.prepared is None:
             record["conversion"].update(status="errored",
@@ -403,6 +403,29 @@ class ConverterSuite:
                           "difference": difference, "path": str(twin)}
 
 
+def _schema_base(name: str, spec: SchemaSpec) -> Record:
+    return {
+        "type": "schema", "converter": name, "corpus": spec.corpus, "schema": spec.id,
+        "xsd": str(spec.path), "root": spec.root, "status": None, "message": None,
+        "seconds": {"prepare": None, "schema": None}, "losses": {}, "loss_total": 0,
+        "artefacts": {}, "validators": {}, "decisions": {},
+    }
+
+
+def _case_base(name: str, case: Case, xsd_verdict: str, xsd_error: str | None) -> Record:
+    assert case.schema is not None
+    return {
+        "type": "case", "converter": name, "corpus": case.corpus, "case": case.id,
+        "schema": case.schema.id, "expected": case.expected, "constraint": case.constraint,
+        "xsd_verdict": xsd_verdict, "xsd_error": xsd_error,
+        "conversion": {"status": None, "message": None, "line": None, "seconds": None},
+        "artefacts": {}, "json_verdicts": {},
+        "roundtrip": {"status": "skipped", "normalised": {}, "difference": None,
+                      "seconds": None},
+        "decisions": {}, "twin": {"status": "absent", "difference": None},
+    }
+
+
 def _rel(path: Path, base: Path) -> str:
     try:
         return path.relative_to(base).as_posix()
@@ -447,6 +470,121 @@ def iter_records(suite: ConverterSuite, corpus: Corpus) -> Iterable[Record]:
         yield suite.case_record(case)
 
 
+# One step of the converter suites: a schema record or a case record of one converter.
+_Step = tuple[str, str, "SchemaSpec | Case"]
+
+
+def _steps(converters: Mapping[str, Converter], chosen: Sequence[Corpus]) -> list[_Step]:
+    """Every record to compute, in the order ``iter_records`` gives them."""
+    steps: list[_Step] = []
+    for name in sorted(converters):
+        for corpus in chosen:
+            cases = suite_cases(corpus)
+            specs = {c.schema.id: c.schema for c in cases if c.schema is not None}
+            steps += [(name, "schema", specs[spec_id]) for spec_id in sorted(specs)]
+            steps += [(name, "case", case) for case in cases]
+    return steps
+
+
+def _compute(suites: dict[str, ConverterSuite], step: _Step) -> Record:
+    name, kind, item = step
+    if kind == "schema":
+        assert isinstance(item, SchemaSpec)
+        return suites[name].schema_record(item)
+    assert isinstance(item, Case)
+    return suites[name].case_record(item)
+
+
+def _lost_step(step: _Step, message: str) -> Record:
+    """The record of a step whose process was killed (time-out) or died: errored, saying why."""
+    name, kind, item = step
+    if kind == "schema":
+        assert isinstance(item, SchemaSpec)
+        record = _schema_base(name, item)
+        record.update(status="errored", message=message)
+        return record
+    assert isinstance(item, Case)
+    record = _case_base(name, item, "skipped", None)
+    record["conversion"].update(status="errored", message=message)
+    return record
+
+
+def _serve_steps(
+    conn: Any, suites: dict[str, ConverterSuite], steps: list[_Step], first: int,
+    memory_mb: int | None, parent: int,
+) -> None:
+    """The converter worker: compute the steps from ``first`` on, sending each record back.
+    It leads its own process group (killed with what it started) and dies with its parent,
+    like the validation workers (engine/isolation.py)."""
+    from st9x.engine.isolation import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    die_with_parent(parent)
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    for index in range(first, len(steps)):
+        try:
+            record = _compute(suites, steps[index])
+        except MemoryError:
+            record = _lost_step(steps[index], f"memory limit of {memory_mb} MB exceeded")
+        except BaseException as exc:
+            record = _lost_step(steps[index], _crash(steps[index][0], exc))
+        conn.send((index, record))
+    conn.close()
+
+
+def _isolated_records(
+    suites: dict[str, ConverterSuite], steps: list[_Step], timeout: float,
+    memory_mb: int | None,
+) -> Iterable[Record]:
+    """The steps' records, computed in a forked worker process that is killed (with its
+    process group) when one step takes longer than ``timeout``: that step becomes an errored
+    record and a fresh worker goes on with the next (F13). The worker's caches (prepared
+    schemas, XSD verdicts) live as long as it does."""
+    context = mp.get_context("fork")
+    index = 0
+    while index < len(steps):
+        parent_end, child_end = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_serve_steps,
+            args=(child_end, suites, steps, index, memory_mb, os.getpid()),
+            daemon=True,
+        )
+        process.start()
+        with contextlib.suppress(OSError):
+            os.setpgid(process.pid, process.pid)
+        child_end.close()
+        try:
+            while index < len(steps):
+                if not parent_end.poll(timeout):
+                    message = f"time-out: no result within {timeout:g} s (killed)"
+                    break
+                try:
+                    got, record = parent_end.recv()
+                except (EOFError, OSError):
+                    process.join(timeout=5)
+                    message = f"the converter's process died (exit code {process.exitcode})"
+                    break
+                assert got == index
+                index += 1
+                yield record
+            else:
+                message = ""
+        finally:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                process.kill()
+            process.join(timeout=5)
+            parent_end.close()
+        if message:
+            yield _lost_step(steps[index], message)
+            index += 1
+
+
 def run_conversions(
     corpora: Sequence[Corpus],
     converters: Mapping[str, Converter],
@@ -455,9 +593,17 @@ def run_conversions(
     *,
     twin_corpora: Iterable[Corpus] = (),
     on_record: Callable[[Record], None] | None = None,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
 ) -> ConversionOutput:
     """Run every converter on every corpus with XSD cases; write ``conversions.jsonl``, the
-    artefacts, ``conversion-summary.json`` and ``conversion-matrix.md`` into ``out_dir``."""
+    artefacts, ``conversion-summary.json`` and ``conversion-matrix.md`` into ``out_dir``.
+
+    With a ``timeout`` (``st9x run`` passes its ``--timeout`` and ``--memory-mb``), the
+    conversions run in a worker process that is killed when one step (a schema or a case of
+    one converter) takes longer, as the validations do: converters and the validators they
+    call run hostile input (a ReDoS pattern hangs xmlschema's decoder in C). Without one, or
+    where fork is not available, they run in this process."""
     from st9x.matrix.conversion import fold_conversions, render_conversions
 
     chosen = convertible_corpora(corpora)
@@ -470,16 +616,19 @@ def run_conversions(
     started = time.perf_counter()
     with path.open("wb") as stream:
         stream.write(orjson.dumps(header) + b"\n")
-        for name in sorted(converters):
-            suite = ConverterSuite(name, converters[name], ctx)
-            for corpus in chosen:
-                for record in iter_records(suite, corpus):
-                    formats.check("conversions", record, path=path)
-                    stream.write(orjson.dumps(record) + b"\n")
-                    stream.flush()
-                    records.append(record)
-                    if on_record:
-                        on_record(record)
+        suites = {name: ConverterSuite(name, converters[name], ctx) for name in converters}
+        steps = _steps(converters, chosen)
+        if timeout is not None and "fork" in mp.get_all_start_methods():
+            produced = _isolated_records(suites, steps, timeout, memory_mb)
+        else:
+            produced = (_compute(suites, step) for step in steps)
+        for record in produced:
+            formats.check("conversions", record, path=path)
+            stream.write(orjson.dumps(record) + b"\n")
+            stream.flush()
+            records.append(record)
+            if on_record:
+                on_record(record)
         footer = {"type": "footer", "finished": now(), "records": len(records),
                   "seconds": round(time.perf_counter() - started, 3)}
         stream.write(orjson.dumps(footer) + b"\n")

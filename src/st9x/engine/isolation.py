@@ -11,10 +11,13 @@ run goes on. Each worker keeps its own compile cache for as long as it lives.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing as mp
 import os
 import resource
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
@@ -30,9 +33,43 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEMORY_MB = 4096
 
 
-def _serve(conn: Connection, adapters: Mapping[str, Adapter], memory_mb: int | None) -> None:
-    """The worker process: run each task it is sent and send the record back."""
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Linux: have the kernel SIGKILL this worker when the run's process dies, even by SIGKILL,
+    which leaves no chance to stop the workers (F9). Elsewhere, EOF on the pipe does it."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl: nobody will kill us
+        os._exit(1)
+
+
+def _serve(
+    conn: Connection,
+    adapters: Mapping[str, Adapter],
+    memory_mb: int | None,
+    parent: int | None = None,
+    inherited: Sequence[Connection] = (),
+) -> None:
+    """The worker process: run each task it is sent and send the record back.
+
+    The worker leads its own process group, so that a time-out kills whatever it started too
+    (an external validator's command: F8). It closes the parent ends of the pipes it inherited
+    through fork (its own and earlier workers'), so that it sees EOF when the parent is gone,
+    and on Linux asks to be killed with the parent (F9).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    for other in inherited:
+        with contextlib.suppress(OSError):
+            other.close()
+    if parent is not None:
+        die_with_parent(parent)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -82,27 +119,44 @@ class ProcessExecutor:
         # fork keeps adapters defined anywhere (even in a test) usable without pickling them
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         self._context = mp.get_context(method)
+        self._forks = method == "fork"
+        self._parent_ends: set[Connection] = set()  # open parent ends, for workers to close
 
     def _start(self) -> _Slot:
         parent, child = self._context.Pipe()
+        inherited = [parent, *self._parent_ends] if self._forks else []
         process = self._context.Process(
-            target=_serve, args=(child, self.adapters, self.memory_mb), daemon=True
+            target=_serve,
+            args=(child, self.adapters, self.memory_mb, os.getpid(), inherited),
+            daemon=True,
         )
         process.start()
+        with contextlib.suppress(OSError):  # also here: no window where killpg misses it
+            os.setpgid(process.pid, process.pid)
         child.close()
+        self._parent_ends.add(parent)
         return _Slot(process, parent)
+
+    def _kill(self, slot: _Slot) -> None:
+        """SIGKILL the worker's whole process group: the worker and what it started (F8)."""
+        try:
+            os.killpg(slot.process.pid, signal.SIGKILL)
+        except OSError:  # not (yet) a group of its own, or gone
+            with contextlib.suppress(OSError):
+                slot.process.kill()
 
     def _stop(self, slot: _Slot, *, kill: bool) -> None:
         if kill:
-            slot.process.kill()
+            self._kill(slot)
         else:
             with contextlib.suppress(BrokenPipeError, OSError):
                 slot.conn.send(None)
         slot.process.join(timeout=5)
         if slot.process.is_alive():
-            slot.process.kill()
+            self._kill(slot)
             slot.process.join(timeout=5)
         slot.conn.close()
+        self._parent_ends.discard(slot.conn)
 
     def map(self, tasks: Sequence[Task]) -> Iterator[Record]:
         # Tasks sharing an adapter and a schema go to one worker, group after group, so that a

@@ -26,6 +26,7 @@ from lxml import etree
 from st9x import __version__, formats
 from st9x.adapters.base import Adapter
 from st9x.corpus.model import Corpus
+from st9x.engine.worker import file_sha256, writable
 from st9x.errors import FormatError, OutputError
 
 RESULTS_FORMAT = "st9x-results/1"
@@ -58,12 +59,30 @@ def library_versions() -> dict[str, str]:
 
 def corpus_fingerprint(corpus: Corpus) -> dict[str, Any]:
     """The corpus's identity in the header: its manifest hash and a hash over every file's
-    relative path and content, so two result files can be told to come from the same data."""
+    relative path and content, so two result files can be told to come from the same data.
+
+    Symlinked directories are not entered, and only regular files that resolve inside the root
+    are read, in chunks: this runs in the parent, which has no memory limit, so a symlink to a
+    file outside (or to ``/dev/zero``, or a FIFO) counts by its name only (F4). Names are hashed
+    as the bytes they are on disk (surrogate escapes), so a name that is not UTF-8 is no error.
+    """
     digest = hashlib.sha256()
     files = 0
-    for path in sorted(p for p in corpus.root.rglob("*") if p.is_file()):
-        rel = path.relative_to(corpus.root).as_posix()
-        digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    root = corpus.root.resolve()
+    found: list[Path] = []
+    for directory, _dirs, names in os.walk(corpus.root):
+        found += [Path(directory) / name for name in names]
+    for path in sorted(found):
+        rel = path.relative_to(corpus.root).as_posix().encode("utf-8", "surrogateescape")
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):
+            target = None
+        inside = target is not None and (target == root or root in target.parents)
+        sha = file_sha256(path) if inside else None
+        if sha is None and not path.is_symlink():
+            continue  # not a regular file (a FIFO, a socket): as before, not part of the tree
+        digest.update(rel + b"\0" + (bytes.fromhex(sha) if sha else b"outside"))
         files += 1
     manifest_sha = (
         hashlib.sha256(corpus.manifest.read_bytes()).hexdigest() if corpus.manifest else None
@@ -121,7 +140,12 @@ class ResultsWriter:
 
     def _write(self, document: Mapping[str, Any]) -> None:
         assert self._fd is not None, "results file already closed"
-        line = orjson.dumps(document) + b"\n"
+        try:
+            line = orjson.dumps(document) + b"\n"
+        except TypeError:
+            # a string orjson refuses (a lone surrogate from a file name that is not UTF-8) must
+            # not end the run: write it escaped (F2)
+            line = orjson.dumps(writable(document)) + b"\n"
         offset = os.lseek(self._fd, 0, os.SEEK_END)
         try:
             written = os.write(self._fd, line)

@@ -9,6 +9,8 @@ That is what lets a run go on past a bad file or a broken validator and keep eve
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,14 +49,25 @@ class Worker:
     def run(self, task: Task) -> Record:
         case = task.case
         adapter = self.adapters[task.adapter]
-        record = base_record(case, task.adapter, self._sha256(case.instance))
         if case.problem or case.schema is None:
+            # the problem first: a case whose path leads outside the corpus is never opened, not
+            # even to hash it (a hash of a file outside is an oracle for its content, and a
+            # symlink to /dev/zero would be read until the memory limit: F4)
             return finish_record(
-                record, Verdict.ERRORED, [Problem(case.problem or "no schema for this case")]
+                base_record(case, task.adapter, None),
+                Verdict.ERRORED,
+                [Problem(case.problem or "no schema for this case")],
             )
+        record = base_record(case, task.adapter, self._sha256(case.instance))
 
         compile_seconds = None
-        key = (task.adapter, case.schema.path, case.schema.dialect, case.schema.uri_map)
+        key = (
+            task.adapter,
+            case.schema.path,
+            case.schema.dialect,
+            case.schema.uri_map,
+            case.schema.bounds,
+        )
         compilation = self._compiled.get(key)
         if compilation is None:
             compilation = self._compile(adapter, case.schema)
@@ -78,8 +91,16 @@ class Worker:
             outcome = Outcome(Verdict.SKIPPED, (Problem(one_line(str(exc))),), 1)
         except St9xError as exc:
             outcome = Outcome(Verdict.ERRORED, (Problem(str(exc), None, exc.line),), 1)
-        except Exception as exc:  # a crash in a validator is a result, not the end of the run
+        except KeyboardInterrupt:
+            raise  # the user's request to stop: the run ends (and keeps what it has)
+        except BaseException as exc:
+            # a crash in a validator is a result, not the end of the run; that includes
+            # SystemExit (a validator calling sys.exit is a bug, not a request to stop st9x)
+            # and GeneratorExit (F7)
             outcome = Outcome(Verdict.ERRORED, (Problem(_crash(task.adapter, exc)),), 1)
+        if not isinstance(outcome, Outcome):
+            problem = Problem(_not_an_outcome(task.adapter, outcome))
+            outcome = Outcome(Verdict.ERRORED, (problem,), 1)
         record["times"]["validate"] = round(time.perf_counter() - start, 6)
         return finish_record(record, outcome.verdict, list(outcome.errors), outcome.error_count)
 
@@ -100,19 +121,51 @@ class Worker:
                 exc.line,
                 invalid=isinstance(exc, SchemaInvalid),
             )
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             return _Compilation(
                 None, time.perf_counter() - start, Verdict.ERRORED, _crash(adapter.name, exc)
+            )
+        if not isinstance(compiled, CompiledSchema):
+            return _Compilation(
+                None,
+                time.perf_counter() - start,
+                Verdict.ERRORED,
+                _not_an_outcome(adapter.name, compiled, "a compiled schema"),
             )
         return _Compilation(compiled, round(time.perf_counter() - start, 6))
 
     def _sha256(self, path: Path) -> str | None:
         if path not in self._hashes:
-            try:
-                self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
-                self._hashes[path] = None
+            self._hashes[path] = file_sha256(path)
         return self._hashes[path]
+
+
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a regular file, read in chunks; None for anything else.
+
+    A FIFO would block, a device (``/dev/zero``) never ends and a directory cannot be read, so
+    only a regular file is hashed (checked on the opened descriptor, not before opening it, so
+    that the file cannot be swapped in between), and never more than it holds (F4). O_NONBLOCK
+    keeps the open itself from blocking on a FIFO.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+    except OSError:
+        os.close(fd)
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return None
 
 
 def _schema_record(record: Record, compilation: _Compilation) -> Record:
@@ -126,6 +179,10 @@ def _schema_record(record: Record, compilation: _Compilation) -> Record:
     return finish_record(
         record, verdict, [Problem(compilation.message or "", None, compilation.line)]
     )
+
+
+def _not_an_outcome(adapter: str, value: object, what: str = "an Outcome") -> str:
+    return f"{adapter} returned {type(value).__name__} instead of {what}"
 
 
 def _crash(adapter: str, exc: BaseException) -> str:
@@ -156,6 +213,23 @@ def base_record(case: Case, adapter: str, sha256: str | None) -> Record:
     }
 
 
+def writable(value: Any) -> Any:
+    """``value`` with every string made encodable as UTF-8: a file name that is not UTF-8
+    arrives as a surrogate-escaped string, which orjson (and any UTF-8 writer) refuses; it is
+    kept readable as ``\\udcff`` instead of ending the run (F2)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {writable(k): writable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [writable(v) for v in value]
+    return value
+
+
 def finish_record(
     record: Record, verdict: Verdict, problems: list[Problem], count: int | None = None
 ) -> Record:
@@ -166,4 +240,7 @@ def finish_record(
     expected = record["expected"]
     if expected != "unknown" and verdict != Verdict.SKIPPED:
         record["ok"] = str(verdict) == expected
+    # messages quote file names, which need not be UTF-8 (case ids and sources are made
+    # writable where they are made: they are keys the engine matches records by)
+    record["errors"] = writable(record["errors"])
     return record

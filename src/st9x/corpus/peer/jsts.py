@@ -226,6 +226,7 @@ def _corpus(
                 dialect=test.dialect,
                 description=test.description.split(": ", 1)[0],
                 uri_map=uri_map,
+                bounds=(root,),  # the materialised corpus; uri_map's remotes/ are allowed too
             )
         cases.append(
             Case(

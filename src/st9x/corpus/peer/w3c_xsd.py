@@ -295,7 +295,7 @@ def _schema_entry(
     if len(docs) == 1:
         return docs[0]
     try:
-        if set(docs) <= set(schema_files(docs[0])):
+        if set(docs) <= set(schema_files(docs[0], (root.resolve(),))):
             return docs[0]  # the first document includes or imports the others itself
     except SchemaError:
         pass  # compiling will say what is wrong; the composition below keeps every document
@@ -386,6 +386,9 @@ def _corpus(
                 kind="xsd",
                 dialect=f"xsd-{version}",
                 description=test.description,
+                # test sets reference schemas across the suite's folders, and compositions
+                # live in the cache: both, and nothing else, may be read (F3)
+                bounds=(root, out / "composed"),
             )
         cases.append(
             Case(
