@@ -66,6 +66,17 @@ class _Compiled:
         return Outcome.from_problems(problems)
 
 
+def asserted_formats() -> list[str]:
+    """The ``format`` values python-jsonschema can assert here (2020-12 names).
+
+    Its FormatChecker registers a format only when the optional package that checks it imports
+    (``rfc3339-validator`` for ``date-time``/``time``, ``rfc3986-validator`` for ``uri``...,
+    all declared through ``jsonschema[format-nongpl]``); any other format is accepted whatever
+    the string. Listed in the adapter's description so a thinner environment shows.
+    """
+    return sorted(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
+
+
 class JsonschemaAdapter:
     name: ClassVar[str] = "jsonschema"
     format: ClassVar[DataFormat] = "json"
@@ -77,7 +88,8 @@ class JsonschemaAdapter:
             "jsonschema",
             version("jsonschema"),
             tuple(_CLASSES),
-            "python-jsonschema, formats asserted with its FormatChecker",
+            "python-jsonschema, formats asserted with its FormatChecker "
+            f"({', '.join(asserted_formats())})",
         )
 
     def compile(self, schema: SchemaSpec) -> _Compiled:

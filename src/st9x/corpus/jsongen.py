@@ -314,6 +314,7 @@ class JsonGenerationReport:
     disagreements: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     python_skipped: str = ""
+    python_formats_unasserted: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -325,6 +326,7 @@ class JsonGenerationReport:
             "attempts": self.attempts,
             "rejected_attempts": dict(sorted(self.rejected_attempts.items())),
             "python_jsonschema": self.python_skipped or "used",
+            "python_jsonschema_formats_not_asserted": self.python_formats_unasserted,
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
             "problems": self.failures + self.disagreements,
         }
@@ -351,6 +353,7 @@ def write_json_corpus(
     checker = DualJsonValidator(schema)
     report = JsonGenerationReport(str(source), seed, count)
     report.python_skipped = checker.python_skipped
+    report.python_formats_unasserted = checker.python_formats_unasserted
     sid = schema_id or make_id(source.name.removesuffix(".json").removesuffix(".schema"))
     (out / "schemas").mkdir(parents=True, exist_ok=True)
     (out / "instances").mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ written to ``problems/`` and listed in ``report.json``.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import random
 import re
 import shutil
@@ -54,14 +55,26 @@ JSON_KINDS: tuple[str, ...] = (
 Path_ = tuple[str | int, ...]
 
 
+#: Marks a :class:`Site` that does not replace a scalar (it drops, adds or resizes).
+NO_VALUE: Any = object()
+
+
 @dataclass
 class Site:
-    """One way to break one constraint: ``apply`` edits a deep copy of the document."""
+    """One way to break one constraint: ``apply`` edits a deep copy of the document.
+
+    A scalar site also names the ``keyword`` it breaks and the ``replacement`` value, so that
+    under a ``oneOf``/``anyOf`` the mutator can check that no other branch accepts the new
+    value (``IQX`` is not in the enum of one branch, but a ``{"type": "string"}`` branch of the
+    same union still accepts it: that is no mutant at all).
+    """
 
     kind: str
     path: Path_
     description: str
     apply: Callable[[Any], Any]
+    keyword: str = ""
+    replacement: Any = NO_VALUE
 
 
 def _pointer(path: Path_) -> str:
@@ -115,11 +128,56 @@ class SiteFinder:
                 if sub is not None:
                     yield from self._walk(sub, child, (*path, index))
         else:
-            yield from self._scalar_sites(base, flat, value, path)
+            for site in self._scalar_sites(base, flat, value, path):
+                if self._breaks(base, site):
+                    yield site
+
+    def _breaks(self, base: dict[str, Any], site: Site) -> bool:
+        """Whether ``site``'s new value is sure to be rejected, choices considered.
+
+        Without choices, or when the broken keyword sits outside them (it applies whatever
+        branch is taken), yes. Otherwise only if some ``oneOf``/``anyOf`` has no branch that
+        could accept the new value: a mutant another branch still accepts breaks nothing.
+        """
+        if not base["_choices"] or site.keyword in base:
+            return True
+        if site.replacement is NO_VALUE:
+            return False
+        return any(
+            all(self.fits(branch, site.replacement) is False for branch in branches)
+            for _keyword, branches in base["_choices"]
+        )
+
+    def fits(self, node: Any, value: Any) -> bool | None:
+        """Whether the scalar ``value`` satisfies ``node``: True, False, or None when a keyword
+        this small evaluator does not model is present (callers then assume it may accept).
+
+        Only used to choose branches and keep mutants honest, never to judge documents: the
+        validators do that. Keywords of objects and arrays do not apply to a scalar.
+        """
+        flat = self.view.flat(node)
+        answers: list[bool | None] = []
+        for key, expected in flat.items():
+            if key in _SCALAR_VACUOUS:
+                continue
+            if key == "_choices":
+                for _keyword, branches in expected:
+                    answers.append(_any3(self.fits(branch, value) for branch in branches))
+            elif key == "not" and expected == {}:
+                answers.append(False)
+            else:
+                answers.append(_scalar_keyword_fits(key, expected, value))
+        return _all3(answers)
 
     def _taken(self, branches: list[Any], value: Any) -> int:
-        """The index of the branch ``value`` most plausibly took (first whose type and
-        required properties fit); the validators have the last word on the mutant anyway."""
+        """The index of the branch ``value`` most plausibly took: for a scalar, the first branch
+        that surely accepts it (else the first that may); for an object, the first whose type
+        and required properties fit. The validators have the last word on the mutant anyway."""
+        if not isinstance(value, (dict, list)):
+            fits = [self.fits(branch, value) for branch in branches]
+            for wanted in (True, None):
+                if wanted in fits:
+                    return fits.index(wanted)
         for index, branch in enumerate(branches):
             flat = self.view.flat(branch)
             declared = flat.get("type")
@@ -217,6 +275,8 @@ class SiteFinder:
                 path,
                 f"changed the fixed value at {where} to {changed!r}",
                 _replacer(path, changed),
+                "const",
+                changed,
             )
             return
         if "enum" in flat:
@@ -228,6 +288,8 @@ class SiteFinder:
                         path,
                         f"replaced {value!r} at {where} by {changed!r}, not in the enum",
                         _replacer(path, changed),
+                        "enum",
+                        changed,
                     )
             return
         declared = base.get("type")
@@ -238,6 +300,8 @@ class SiteFinder:
                 path,
                 f"replaced the {declared} at {where} by the {type(wrong).__name__} {wrong!r}",
                 _replacer(path, wrong),
+                "type",
+                wrong,
             )
         if isinstance(value, str):
             yield from self._string_sites(flat, value, path)
@@ -256,6 +320,8 @@ class SiteFinder:
                     path,
                     f"replaced the {fmt} at {where} by the impossible {impossible!r}",
                     _replacer(path, impossible),
+                    "format",
+                    impossible,
                 )
             return
         low = int(flat.get("minLength", 0))
@@ -271,6 +337,8 @@ class SiteFinder:
                         path,
                         f"replaced {value!r} at {where} by {candidate!r}, not matching {pattern!r}",
                         _replacer(path, candidate),
+                        "pattern",
+                        candidate,
                     )
                     break
         if pattern is None:
@@ -281,6 +349,8 @@ class SiteFinder:
                     path,
                     f"made the string at {where} {high + 1} characters long (maxLength {high})",
                     _replacer(path, longer),
+                    "maxLength",
+                    longer,
                 )
             elif low > 0:
                 yield Site(
@@ -288,6 +358,8 @@ class SiteFinder:
                     path,
                     f"made the string at {where} {low - 1} characters long (minLength {low})",
                     _replacer(path, value[: low - 1]),
+                    "minLength",
+                    value[: low - 1],
                 )
 
     def _number_sites(
@@ -315,6 +387,8 @@ class SiteFinder:
                 path,
                 f"replaced {value!r} at {_pointer(path)} by {out!r}, beyond {key} {flat[key]}",
                 _replacer(path, out),
+                key,
+                out,
             )
             break
 
@@ -343,6 +417,136 @@ def _type_fits(declared: Any, value: Any) -> bool:
         if name == "null" and value is None:
             return True
     return False
+
+
+#: Keywords that never reject a scalar: annotations, and the object/array keywords (they apply
+#: only to instances of their type).
+_SCALAR_VACUOUS = frozenset(
+    {
+        "_closed",
+        "title",
+        "description",
+        "$comment",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$anchor",
+        "$dynamicAnchor",
+        "contentEncoding",
+        "contentMediaType",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+        "required",
+        "dependentRequired",
+        "dependentSchemas",
+        "dependencies",
+        "minProperties",
+        "maxProperties",
+        "items",
+        "prefixItems",
+        "additionalItems",
+        "unevaluatedItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+    }
+)
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_TIME = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
+    r"([Zz]|[+-]([0-9]{2}):([0-9]{2}))"
+)
+
+
+def _all3(answers: Iterable[bool | None]) -> bool | None:
+    """Three-valued AND: False wins, then None (unknown), else True."""
+    seen = list(answers)
+    if False in seen:
+        return False
+    return None if None in seen else True
+
+
+def _any3(answers: Iterable[bool | None]) -> bool | None:
+    """Three-valued OR: True wins, then None (unknown), else False."""
+    seen = list(answers)
+    if True in seen:
+        return True
+    return None if None in seen else False
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _date_ok(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _format_fits(fmt: Any, value: Any) -> bool | None:
+    """``date`` and ``date-time`` (RFC 3339) only; other formats are unknown (None)."""
+    if not isinstance(value, str):
+        return True
+    if fmt == "date":
+        return bool(_DATE.fullmatch(value)) and _date_ok(value)
+    if fmt == "date-time":
+        match = _DATE_TIME.fullmatch(value)
+        if match is None or not _date_ok(match[1]):
+            return False
+        hour, minute, second = int(match[2]), int(match[3]), int(match[4])
+        offset_ok = match[7] is None or (int(match[7]) < 24 and int(match[8]) < 60)
+        return hour < 24 and minute < 60 and second < 61 and offset_ok
+    return None
+
+
+def _scalar_keyword_fits(key: str, expected: Any, value: Any) -> bool | None:
+    """One keyword of a flattened schema against a scalar (None: not modelled here)."""
+    if key == "type":
+        names = expected if isinstance(expected, list) else [expected]
+        if "integer" in names and _is_number(value) and float(value).is_integer():
+            return True
+        return _type_fits(expected, value)
+    if key == "enum":
+        return any(value == v and type(value) is type(v) for v in expected) or (
+            _is_number(value) and any(_is_number(v) and v == value for v in expected)
+        )
+    if key == "const":
+        return _scalar_keyword_fits("enum", [expected], value)
+    if key == "format":
+        return _format_fits(expected, value)
+    if key in ("pattern", "minLength", "maxLength"):
+        if not isinstance(value, str):
+            return True
+        if key == "minLength":
+            return len(value) >= expected
+        if key == "maxLength":
+            return len(value) <= expected
+        return bool(re.search(expected, value)) if _compiles(expected) else None
+    if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
+        if not _is_number(value) or not _is_number(expected):
+            return True if not _is_number(value) else None  # draft-04 boolean exclusives
+        if key == "minimum":
+            return value >= expected
+        if key == "maximum":
+            return value <= expected
+        if key == "exclusiveMinimum":
+            return value > expected
+        if key == "exclusiveMaximum":
+            return value < expected
+        return None  # multipleOf: float rounding differs between validators
+    return None
 
 
 def _compiles(pattern: str) -> bool:
@@ -420,6 +624,7 @@ class JsonMutationReport:
     kinds: list[str]
     mutants: list[JsonMutant] = field(default_factory=list)
     python_skipped: dict[str, str] = field(default_factory=dict)
+    python_formats_unasserted: dict[str, list[str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     def by_kind(self) -> dict[str, dict[str, int]]:
@@ -440,6 +645,7 @@ class JsonMutationReport:
             "by_kind": table,
             "kinds_without_site": sorted(k for k in self.kinds if not table.get(k)),
             "python_jsonschema_skipped": self.python_skipped,
+            "python_jsonschema_formats_not_asserted": self.python_formats_unasserted,
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
             "problems": [
                 {
@@ -561,4 +767,6 @@ def _tools_for(
     checker = DualJsonValidator(schema)
     if checker.python_skipped:
         report.python_skipped[entry["id"]] = checker.python_skipped
+    if checker.python_formats_unasserted:
+        report.python_formats_unasserted[entry["id"]] = checker.python_formats_unasserted
     return _Tools(SiteFinder(schema), checker, dict(entry))

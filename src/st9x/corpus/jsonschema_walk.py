@@ -122,6 +122,21 @@ def _patterns_python_cannot_compile(node: Any) -> list[str]:
     return found
 
 
+def _formats_used(node: Any) -> set[str]:
+    """Every ``format`` value in a schema document."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("format"), str):
+                found.add(item["format"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 @dataclass
 class Verdict:
     """The two validators' answers on one document (``python`` is None when not evaluated)."""
@@ -178,6 +193,13 @@ class DualJsonValidator:
             )
         else:
             self.py = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        #: Formats the schema uses that python jsonschema cannot assert (its checker for them
+        #: needs an optional package that is missing): it then accepts any string there, so a
+        #: format mutant shows as a disagreement. Reported, with the reason, never silent.
+        self.python_formats_unasserted: list[str] = []
+        if self.py is not None:
+            known = set(cls.FORMAT_CHECKER.checkers)
+            self.python_formats_unasserted = sorted(_formats_used(schema) - known)
 
     def check(self, instance: Any) -> Verdict:
         rs_error = ""
