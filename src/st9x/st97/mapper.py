@@ -20,12 +20,12 @@ types comes back collapsed). Decimals keep their digits (:mod:`st9x.st97.jsonio`
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup
+from xmlschema.validators import XsdGroup
 
 from st9x.st97 import simple as simple_mod
 from st9x.st97.compiler import VERSION_PROPERTY, Compilation
@@ -33,19 +33,59 @@ from st9x.st97.errors import ConversionError
 from st9x.st97.model import (
     Prop,
     Shape,
-    is_builtin,
     is_simple_valued,
     iter_elements,
-    simple_type_of,
     substitution_candidates,
 )
 from st9x.st97.names import WELL_KNOWN_PREFIXES, split_qname
+from st9x.st97.plan import (
+    ANYTYPE,
+    ARRAY,
+    COLLECTION,
+    INT_KINDS,
+    JSONML,
+    MIXED,
+    OBJECT,
+    P_ATTRIBUTE,
+    P_ELEMENT,
+    P_GROUP,
+    P_ORDERED,
+    P_TEXT,
+    SIMPLE,
+    SINGLE,
+    STR_KINDS,
+    UNCOMPILED,
+    ElementPlan,
+    Particle,
+    Plans,
+    PropsPlan,
+)
+from st9x.st97.simple import kind_of
 
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XSI_NIL = f"{{{XSI_NS}}}nil"
 XSI_TYPE = f"{{{XSI_NS}}}type"
+XSI_PREFIX = f"{{{XSI_NS}}}"
 
-Place = Callable[[Any], None]
+# A JSON pointer, built lazily because it is only read when a conversion fails: a string, or
+# (parent, "/name", None) → parent + "/name", (parent, "/local", n) → parent + "/local[n]",
+# (parent, "/", i) → parent + "/i" (an array index).
+Where = str | tuple[Any, str, int | None]
+SubElement = etree.SubElement
+
+
+def _pointer(where: Where) -> str:
+    """The text of a lazy JSON pointer (see :data:`Where`)."""
+    parts: list[str] = []
+    while not isinstance(where, str):
+        where, segment, n = where
+        if n is None:
+            parts.append(segment)
+        elif segment == "/":
+            parts.append(f"/{n}")
+        else:
+            parts.append(f"{segment}[{n}]")
+    return where + "".join(reversed(parts))
 
 
 def _parser() -> etree.XMLParser:
@@ -69,18 +109,39 @@ class _Queues:
 
     Values from an ordered array (``choice-unbounded=ordered``, legacy repeated choice
     wrappers) share one queue so their relative order survives; an element can only be taken
-    from such a queue when it is at its head."""
+    from such a queue when it is at its head.
+
+    ``count`` (values added minus values taken, per QName), ``live`` (the QNames whose count
+    is not 0) and ``total`` are a cheap pre-filter for the walk: a QName outside ``live`` has
+    no value anywhere, so it cannot be available, and a particle whose QNames are all outside
+    it cannot emit anything."""
+
+    __slots__ = ("count", "live", "plain", "shared", "total")
 
     def __init__(self) -> None:
         self.plain: dict[str, deque[Any]] = {}
         self.shared: dict[str, deque[tuple[str, Any]]] = {}
+        self.count: dict[str, int] = {}
+        self.live: set[str] = set()
+        self.total = 0
 
     def add(self, qname: str, values: list[Any]) -> None:
-        self.plain.setdefault(qname, deque()).extend(values)
+        plain = self.plain.get(qname)
+        if plain is None:
+            self.plain[qname] = deque(values)
+        else:
+            plain.extend(values)
+        if values:
+            self.count[qname] = self.count.get(qname, 0) + len(values)
+            self.live.add(qname)
+            self.total += len(values)
 
     def add_ordered(self, queue: deque[tuple[str, Any]], qname: str, value: Any) -> None:
         self.shared[qname] = queue
         queue.append((qname, value))
+        self.count[qname] = self.count.get(qname, 0) + 1
+        self.live.add(qname)
+        self.total += 1
 
     def available(self, qname: str) -> bool:
         if self.plain.get(qname):
@@ -89,8 +150,14 @@ class _Queues:
         return bool(shared) and shared[0][0] == qname  # type: ignore[index]
 
     def pop(self, qname: str) -> Any:
-        if self.plain.get(qname):
-            return self.plain[qname].popleft()
+        left = self.count[qname] - 1
+        self.count[qname] = left
+        if not left:
+            self.live.discard(qname)
+        self.total -= 1
+        plain = self.plain.get(qname)
+        if plain:
+            return plain.popleft()
         return self.shared[qname].popleft()[1]
 
     def leftovers(self) -> list[str]:
@@ -99,6 +166,23 @@ class _Queues:
             if any(item[0] == q for item in d):
                 left.append(q)
         return sorted(set(left))
+
+
+class _Found:
+    """What :meth:`Mapper._flatten` finds for the elements of a one-pass content model:
+    the values per QName, in the order found (no queues are needed to emit them)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[Any]] = {}
+
+    def add(self, qname: str, values: list[Any]) -> None:
+        known = self.values.get(qname)
+        if known is None:
+            self.values[qname] = values
+        else:
+            self.values[qname] = [*known, *values]
 
 
 class Mapper:
@@ -110,6 +194,8 @@ class Mapper:
         self.shapes = compilation.shapes
         self._by_tag = {_real(d).name: (name, _real(d)) for name, d in compilation.roots.items()}
         self._source: str | None = None
+        self._plans = Plans(self.shapes, self.settings.mixed == "jsonml")
+        self._nsmap_cache: dict[str | None, str] | None = None
 
     # == XML → JSON ==============================================================================
     def to_json(self, source: str | Path | bytes | Any) -> dict[str, Any]:
@@ -120,7 +206,7 @@ class Mapper:
         if self.settings.version == "property":
             doc[VERSION_PROPERTY] = self.c.version
         try:
-            self._convert(root, decl, lambda v: doc.__setitem__(name, v))
+            self._convert(root, self._plans.of(decl), doc, name)
         except ConversionError as exc:
             exc.partial = doc
             raise
@@ -159,54 +245,242 @@ class Mapper:
         except simple_mod.ValueProblem as exc:
             raise self._error(elem, str(exc)) from None
 
-    def _convert(self, elem: Any, decl: Any, place: Place) -> None:
-        decl = _real(decl)
-        xsd_type = decl.type
-        if elem.get(XSI_TYPE) is not None:
-            raise self._error(elem, "xsi:type is not supported by the schema-driven mapper")
-        if elem.get(XSI_NIL) in ("true", "1"):
-            if not decl.nillable:
-                raise self._error(elem, "xsi:nil on an element that is not nillable")
-            place(None)
-            return
-        if is_simple_valued(xsd_type):
+    def _convert(self, elem: Any, plan: ElementPlan, container: Any, key: str | None) -> None:
+        """Convert ``elem`` and put its value at ``container[key]`` (``key`` None: append).
+
+        Objects and arrays are placed *before* they are filled, so the ``partial`` result of a
+        :class:`ConversionError` shows everything converted up to the place where it stopped.
+        This is the hot path of XML → JSON, written for speed rather than brevity: attributes
+        are read once (``items()`` is one cheap call, usually empty) to find ``xsi:type`` /
+        ``xsi:nil``, every other decision comes from the precompiled ``plan``, and element-only
+        content (the common case) is walked inline, with scalar children decoded inline too.
+        """
+        attrib = elem.items()
+        if attrib:
+            nil = None
+            for qname, raw in attrib:
+                if qname == XSI_TYPE:
+                    raise self._error(elem,
+                                      "xsi:type is not supported by the schema-driven mapper")
+                if qname == XSI_NIL:
+                    nil = raw
+            if nil == "true" or nil == "1":
+                if not plan.nillable:
+                    raise self._error(elem, "xsi:nil on an element that is not nillable")
+                if key is None:
+                    container.append(None)
+                else:
+                    container[key] = None
+                return
+        kind = plan.kind
+        if kind == SIMPLE:
             if len(elem):
                 raise self._error(elem, "element children in an element of simple type")
-            place(self._decode(elem, elem.text or "", simple_type_of(xsd_type)))
+            value = elem.text or ""
+            conv = plan.conv
+            if conv is not None:
+                try:
+                    value = conv(value)
+                except simple_mod.ValueProblem as exc:
+                    raise self._error(elem, str(exc)) from None
+            if key is None:
+                container.append(value)
+            else:
+                container[key] = value
             return
-        if is_builtin(xsd_type):
-            raise self._error(elem, "element of type xsd:anyType cannot be mapped")
-        shape = self.shapes.shape(xsd_type)
-        if shape.kind == "collection":
-            self._collection_to_json(elem, shape, place)
-            return
-        if shape.kind == "mixed" and self.settings.mixed == "jsonml":
-            place(self._jsonml(elem, shape))
+        if kind == UNCOMPILED:
+            self._plans.compile(plan)
+            kind = plan.kind
+        if kind != OBJECT:
+            self._convert_other(elem, plan, container, key, attrib)
             return
         obj: dict[str, Any] = {}
-        place(obj)
-        for qname, raw in elem.attrib.items():
-            if qname.startswith(f"{{{XSI_NS}}}"):
-                continue
-            self._attribute_to_json(elem, shape, obj, qname, raw)
-        text_prop = shape.text
-        if shape.kind == "mixed":
-            assert text_prop is not None
-            self._mixed_to_json(elem, text_prop, obj)
-            return
-        if text_prop is not None:
+        if key is None:
+            container.append(obj)
+        else:
+            container[key] = obj
+        if attrib:
+            self._attributes(elem, plan, obj, attrib)
+        text_name = plan.text_name
+        if text_name is not None:  # simple content with attributes
             if len(elem):
                 raise self._error(elem, "element children in simple content")
-            obj[text_prop.name] = self._decode(elem, elem.text or "", text_prop.component)
+            value = elem.text or ""
+            conv = plan.text_conv
+            if conv is not None:
+                try:
+                    value = conv(value)
+                except simple_mod.ValueProblem as exc:
+                    raise self._error(elem, str(exc)) from None
+            obj[text_name] = value
             return
+        # Element-only content. The rule is that stray text anywhere in it is reported before
+        # any child is converted. Rather than a separate pass over the children, each tail is
+        # read in the conversion pass, and the rule is restored when stray text or an error
+        # turns up: the children converted so far are taken out of ``obj`` again (``partial``
+        # is then what a check-first walk would have left) and the text is reported. Only
+        # ``plan.fast`` plans (every child in a top-level property of its own) can be rolled
+        # back that simply; legacy wrapper paths check first.
+        text = elem.text
+        if text and not text.isspace():
+            raise self._error(elem, f"text {text.strip()[:40]!r} in element-only content")
+        if not plan.fast:
+            self._check_no_text(elem)
+            self._place_children(elem, plan, obj)
+            return
+        before = len(obj)
+        children = plan.children
+        convert = self._convert
+        try:
+            for child in elem:
+                tail = child.tail
+                if tail and not tail.isspace():
+                    break
+                entry = children.get(child.tag)
+                if entry is None:
+                    tag = child.tag
+                    if not isinstance(tag, str):
+                        continue  # comments and processing instructions are not data
+                    raise self._error(child, f"unexpected element {tag} in {elem.tag}")
+                mode, name, cplan, ckey, leaf, conv = entry
+                if mode == ARRAY:
+                    items = obj.get(name)
+                    if items is None:
+                        items = obj[name] = []
+                    if leaf and not len(child) and not child.items():
+                        # a scalar child without attributes: the SIMPLE branch above, inline
+                        value = child.text or ""
+                        if conv is not None:
+                            try:
+                                value = conv(value)
+                            except simple_mod.ValueProblem as exc:
+                                raise self._error(child, str(exc)) from None
+                        items.append(value)
+                    elif (cplan.text_name is not None and not len(child)
+                          and not child.items()):
+                        # simple content, no attribute given: the OBJECT text branch, inline
+                        holder: dict[str, Any] = {}
+                        items.append(holder)
+                        holder[cplan.text_name] = self._text(child, cplan)
+                    else:
+                        convert(child, cplan, items, None)
+                elif mode == SINGLE:
+                    if name in obj:
+                        raise self._error(child,
+                                          f"{child.tag} occurs more than once (maxOccurs 1)")
+                    if leaf and not len(child) and not child.items():
+                        value = child.text or ""
+                        if conv is not None:
+                            try:
+                                value = conv(value)
+                            except simple_mod.ValueProblem as exc:
+                                raise self._error(child, str(exc)) from None
+                        obj[name] = value
+                    elif (cplan.text_name is not None and not len(child)
+                          and not child.items()):
+                        holder = obj[name] = {}
+                        holder[cplan.text_name] = self._text(child, cplan)
+                    else:
+                        convert(child, cplan, obj, name)
+                else:  # ORDERED (a fast plan has no PATH entries)
+                    item: dict[str, Any] = {}
+                    items = obj.get(name)
+                    if items is None:
+                        items = obj[name] = []
+                    items.append(item)
+                    convert(child, cplan, item, ckey)
+            else:
+                return
+        except ConversionError:
+            if self._clean_tails(elem):
+                raise
+        for name in list(obj)[before:]:
+            del obj[name]
         self._check_no_text(elem)
+        raise AssertionError("stray text not reported")  # pragma: no cover
+
+    def _text(self, elem: Any, plan: ElementPlan) -> Any:
+        """The decoded simple content of ``elem`` (an OBJECT plan with ``text_name``)."""
+        value = elem.text or ""
+        conv = plan.text_conv
+        if conv is not None:
+            try:
+                return conv(value)
+            except simple_mod.ValueProblem as exc:
+                raise self._error(elem, str(exc)) from None
+        return value
+
+    def _convert_other(self, elem: Any, plan: ElementPlan, container: Any, key: str | None,
+                       attrib: list[tuple[str, str]]) -> None:
+        """The rarer kinds: mixed content, collections, JsonML, xsd:anyType."""
+        kind = plan.kind
+        if kind == ANYTYPE:
+            raise self._error(elem, "element of type xsd:anyType cannot be mapped")
+        if kind == MIXED:
+            obj: dict[str, Any] = {}
+            if key is None:
+                container.append(obj)
+            else:
+                container[key] = obj
+            if attrib:
+                self._attributes(elem, plan, obj, attrib)
+            self._mixed_to_json(elem, plan, obj)
+            return
+        if kind == COLLECTION:
+            items: list[Any] = []
+            if key is None:
+                container.append(items)
+            else:
+                container[key] = items
+            self._collection_to_json(elem, plan, items, attrib)
+            return
+        value = self._jsonml(elem, plan.shape)  # JSONML
+        if key is None:
+            container.append(value)
+        else:
+            container[key] = value
+
+    def _attributes(self, elem: Any, plan: ElementPlan, obj: dict[str, Any],
+                    attrib: list[tuple[str, str]]) -> None:
+        attrs = plan.attrs
+        for qname, raw in attrib:
+            entry = attrs.get(qname)
+            if entry is None:
+                if qname.startswith(XSI_PREFIX):
+                    continue
+                raise self._error(elem, f"undeclared attribute {qname}")
+            name, conv, groups = entry
+            target = obj
+            if groups:  # legacy: base-type attributes inside the base wrapper
+                for group in groups:
+                    target = target.setdefault(group.name, {})
+            if conv is None:
+                target[name] = raw
+                continue
+            try:
+                target[name] = conv(raw)
+            except simple_mod.ValueProblem as exc:
+                raise self._error(elem, str(exc)) from None
+
+    def _clean_tails(self, elem: Any) -> bool:
         for child in elem:
-            if not isinstance(child.tag, str):
-                continue  # comments and processing instructions are not data
-            path = shape.elements.get(child.tag)
+            tail = child.tail
+            if tail and not tail.isspace():
+                return False
+        return True
+
+    def _place_children(self, elem: Any, plan: ElementPlan, obj: dict[str, Any]) -> None:
+        """Element-only content of a plan with legacy wrapper paths (text already checked)."""
+        shape = plan.shape
+        assert shape is not None
+        for child in elem:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            path = shape.elements.get(tag)
             if path is None:
-                raise self._error(child, f"unexpected element {child.tag} in {elem.tag}")
-            for alternative in shape.more_paths.get(child.tag, ()):
+                raise self._error(child, f"unexpected element {tag} in {elem.tag}")
+            for alternative in shape.more_paths.get(tag, ()):
                 if not self._is_full(obj, path):
                     break
                 path = alternative
@@ -225,26 +499,18 @@ class Mapper:
         return not path[-1].array and path[-1].name in target
 
     def _check_no_text(self, elem: Any) -> None:
-        if elem.text and elem.text.strip():
-            raise self._error(elem, f"text {elem.text.strip()[:40]!r} in element-only content")
+        """Checked for all children before any is converted: the error (and the partial
+        result) must not depend on which of several problems the walk meets first."""
+        text = elem.text
+        if text and text.strip():
+            raise self._error(elem, f"text {text.strip()[:40]!r} in element-only content")
         for child in elem:
-            if child.tail and child.tail.strip():
-                raise self._error(child, f"text {child.tail.strip()[:40]!r} after element")
-
-    def _attribute_to_json(self, elem: Any, shape: Shape, obj: dict[str, Any], qname: str,
-                           raw: str) -> None:
-        prop = shape.attributes.get(qname)
-        target = obj
-        if prop is None:
-            path = shape.elements.get(f"@{qname}")
-            if path is None:
-                raise self._error(elem, f"undeclared attribute {qname}")
-            *groups, prop = path
-            for group in groups:
-                target = target.setdefault(group.name, {})
-        target[prop.name] = self._decode(elem, raw, prop.component.type)
+            tail = child.tail
+            if tail and tail.strip():
+                raise self._error(child, f"text {tail.strip()[:40]!r} after element")
 
     def _place_child(self, container: dict[str, Any], path: list[Prop], child: Any) -> None:
+        """The general placement along a property path (legacy wrappers, streamed records)."""
         *groups, prop = path
         target = container
         for group in groups:
@@ -259,65 +525,85 @@ class Mapper:
             key, decl = prop.members[child.tag]
             item: dict[str, Any] = {}
             target.setdefault(prop.name, []).append(item)
-            self._convert(child, decl, lambda v: item.__setitem__(key, v))
+            self._convert(child, self._plans.of(decl), item, key)
             return
         if prop.kind != "element":
             raise self._error(child, f"element {child.tag} maps to a {prop.kind} property")
         if prop.array:
-            self._convert(child, prop.component, target.setdefault(prop.name, []).append)
+            self._convert(child, self._plans.of(prop.component),
+                          target.setdefault(prop.name, []), None)
             return
         if prop.name in target:
             raise self._error(child, f"{child.tag} occurs more than once (maxOccurs 1)")
-        self._convert(child, prop.component, lambda v: target.__setitem__(prop.name, v))
+        self._convert(child, self._plans.of(prop.component), target, prop.name)
 
-    def _collection_to_json(self, elem: Any, shape: Shape, place: Place) -> None:
-        items: list[Any] = []
-        place(items)
-        for qname in elem.attrib:
-            if not qname.startswith(f"{{{XSI_NS}}}"):
+    def _collection_to_json(self, elem: Any, plan: ElementPlan, items: list[Any],
+                            attrib: list[tuple[str, str]]) -> None:
+        for qname, _ in attrib:
+            if not qname.startswith(XSI_PREFIX):
                 raise self._error(elem, f"undeclared attribute {qname}")
         self._check_no_text(elem)
-        prop = shape.item
-        assert prop is not None
-        for child in elem:
-            if not isinstance(child.tag, str):
-                continue
-            if prop.kind == "ordered":
-                member = prop.members.get(child.tag)
+        convert = self._convert
+        item_tag = plan.item_tag
+        if item_tag is None:  # an ordered choice: one-property objects
+            members = plan.members
+            for child in elem:
+                tag = child.tag
+                if not isinstance(tag, str):
+                    continue
+                member = members.get(tag)
                 if member is None:
-                    raise self._error(child, f"unexpected element {child.tag} in {elem.tag}")
-                key, decl = member
+                    raise self._error(child, f"unexpected element {tag} in {elem.tag}")
+                key, cplan = member
                 item: dict[str, Any] = {}
                 items.append(item)
-                self._convert(child, decl, lambda v, item=item, key=key: item.__setitem__(key, v))
-            else:
-                if child.tag != _real(prop.component).name:
-                    raise self._error(child, f"unexpected element {child.tag} in {elem.tag}")
-                self._convert(child, prop.component, items.append)
+                convert(child, cplan, item, key)
+            return
+        item_plan = plan.item_plan
+        assert item_plan is not None
+        for child in elem:
+            tag = child.tag
+            if tag != item_tag:
+                if not isinstance(tag, str):
+                    continue
+                raise self._error(child, f"unexpected element {tag} in {elem.tag}")
+            convert(child, item_plan, items, None)
 
-    def _mixed_to_json(self, elem: Any, prop: Prop, obj: dict[str, Any]) -> None:
+    def _mixed_to_json(self, elem: Any, plan: ElementPlan, obj: dict[str, Any]) -> None:
+        prop = plan.text_prop
+        assert prop is not None
         if prop.kind == "text":  # mixed=text-only
             text = "".join(t for t in elem.itertext(tag=etree.Element))  # type: ignore[call-arg]
             if text:
                 obj[prop.name] = text
             return
         content: list[Any] = []
-        if elem.text:
-            content.append(elem.text)
+        text = elem.text
+        if text:
+            content.append(text)
+        members = plan.members
         for child in elem:
-            if isinstance(child.tag, str):
-                member = prop.members.get(child.tag)
-                if member is None:
-                    raise self._error(child, f"unexpected element {child.tag} in mixed content")
-                key, decl = member
+            tag = child.tag
+            member = members.get(tag)
+            if member is not None:
+                key, cplan = member
                 item: dict[str, Any] = {}
                 content.append(item)
-                self._convert(child, decl, lambda v, item=item, key=key: item.__setitem__(key, v))
-            if child.tail:
-                if content and isinstance(content[-1], str):
-                    content[-1] += child.tail
+                if cplan.kind == MIXED and not child.items():
+                    # inline markup (b, i, sup…) inside a paragraph: straight to its content
+                    sub: dict[str, Any] = {}
+                    item[key] = sub
+                    self._mixed_to_json(child, cplan, sub)
                 else:
-                    content.append(child.tail)
+                    self._convert(child, cplan, item, key)
+            elif isinstance(tag, str):
+                raise self._error(child, f"unexpected element {tag} in mixed content")
+            tail = child.tail
+            if tail:
+                if content and isinstance(content[-1], str):
+                    content[-1] += tail
+                else:
+                    content.append(tail)
         if content:
             obj[prop.name] = content
 
@@ -390,9 +676,9 @@ class Mapper:
             if prop.kind == "ordered":
                 key, decl = prop.members[elem.tag]
                 item: dict[str, Any] = {}
-                self._convert(elem, decl, lambda v: item.__setitem__(key, v))
+                self._convert(elem, self._plans.of(decl), item, key)
                 return root_name, item
-            self._convert(elem, prop.component, holder.append)
+            self._convert(elem, self._plans.of(prop.component), holder, None)
             return root_name, holder[0]
         path = shape.elements.get(elem.tag)
         if path is None:
@@ -424,13 +710,19 @@ class Mapper:
         nsmap = self._nsmap()
         holder: list[Any] = []
         try:
-            self._build(value, decl, None, f"/{name}", nsmap, holder)
+            self._build(value, self._plans.of(decl), None, f"/{name}", nsmap, holder)
         except ConversionError as exc:
             exc.partial = holder[0] if holder else None
             raise
         return holder[0]
 
     def _nsmap(self) -> dict[str | None, str]:
+        """Prefixes for the root element (computed once: it scans every global element)."""
+        if self._nsmap_cache is None:
+            self._nsmap_cache = self._compute_nsmap()
+        return dict(self._nsmap_cache)
+
+    def _compute_nsmap(self) -> dict[str | None, str]:
         namespaces = {split_qname(q)[0] for q in self.c.xsd.maps.elements}
         namespaces |= {split_qname(q)[0] for d in self.c.roots.values()
                        for q in _real(d).type.attributes if q}
@@ -448,98 +740,166 @@ class Mapper:
         nsmap.pop("xml", None)
         return nsmap
 
-    def _fail(self, where: str, message: str) -> ConversionError:
-        return ConversionError(message, where=where)
+    def _fail(self, where: Where, message: str) -> ConversionError:
+        return ConversionError(message, where=_pointer(where))
 
-    def _encode(self, where: str, value: Any, st: Any) -> str:
+    def _encode(self, where: Where, value: Any, st: Any) -> str:
         try:
             return simple_mod.encode(value, st)
         except simple_mod.ValueProblem as exc:
             raise self._fail(where, str(exc)) from None
 
-    def _build(self, value: Any, decl: Any, parent: Any, where: str,
+    def _build(self, value: Any, plan: ElementPlan, parent: Any, where: Where,
                nsmap: dict[str | None, str] | None = None, holder: list[Any] | None = None) -> None:
-        decl = _real(decl)
+        """Append the element of ``plan`` holding ``value`` to ``parent`` (or make the root).
+
+        ``where`` is the JSON pointer of ``value``, kept lazy (see :data:`Where`) because it is
+        only ever read when something fails."""
+        name = plan.tag
         if parent is None:
-            elem = etree.Element(decl.name, nsmap=nsmap)
+            elem = etree.Element(name, nsmap=nsmap)
             if holder is not None:
                 holder.append(elem)
         else:
-            elem = etree.SubElement(parent, decl.name)
-        xsd_type = decl.type
+            elem = SubElement(parent, name)
         if value is None:
-            if not decl.nillable:
+            if not plan.nillable:
                 raise self._fail(where, "null for an element that is not nillable")
             elem.set(XSI_NIL, "true")
             return
-        if is_simple_valued(xsd_type):
-            elem.text = self._encode(where, value, simple_type_of(xsd_type))
+        kind = plan.kind
+        if kind == SIMPLE:
+            if plan.str_ok and type(value) is str:
+                elem.text = value  # what encode() returns for a string of these kinds
+            else:
+                elem.text = self._encode(where, value, plan.st)
             return
-        if is_builtin(xsd_type):
+        if kind == ANYTYPE:
             raise self._fail(where, "element of type xsd:anyType cannot be mapped")
-        shape = self.shapes.shape(xsd_type)
-        if shape.kind == "collection":
-            self._build_collection(value, shape, elem, where)
+        if kind == UNCOMPILED:
+            self._plans.compile(plan)
+            kind = plan.kind
+        if not plan.xml_ready and kind != JSONML:
+            self._plans.compile_xml(plan)
+        if kind == COLLECTION:
+            self._build_collection(value, plan, elem, where)
             return
-        if shape.kind == "mixed" and self.settings.mixed == "jsonml":
-            self._build_jsonml(value, decl, elem, where, shape)
+        if kind == JSONML:
+            self._build_jsonml(value, plan.decl, elem, _pointer(where), plan.shape)
             return
         if not isinstance(value, dict):
             raise self._fail(where, f"expected an object, got {type(value).__name__}")
-        queues = _Queues()
-        content: Prop | None = None
-        self._flatten(shape.props, value, elem, queues, where)
-        if shape.kind == "mixed":
-            content = shape.text
-            assert content is not None
-            self._build_mixed(value.get(content.name), content, elem, f"{where}/{content.name}")
+        props = plan.props
+        assert props is not None
+        direct = plan.direct
+        if direct is not None:
+            self._build_direct(value, plan, direct, elem, where)
             return
-        group = xsd_type.content
-        if isinstance(group, XsdGroup):
-            self._walk(group, queues, elem, where)
-        left = queues.leftovers()
+        queues = _Queues()
+        self._flatten(props, value, elem, queues, where)
+        if kind == MIXED:
+            content = plan.text_prop
+            assert content is not None
+            self._build_mixed(value.get(content.name), content, plan, elem,
+                              (where, "/" + content.name, None))
+            return
+        program = plan.program
+        if program is not None and queues.total:
+            self._walk(program, queues, elem, where)
+        if queues.total:  # (else every queue is empty: nothing can be left over)
+            left = queues.leftovers()
+            if left:
+                raise self._fail(where, "could not place " + ", ".join(left) +
+                                 " where the XSD content model allows it")
+
+    def _build_direct(self, value: dict[str, Any], plan: ElementPlan,
+                      direct: tuple[tuple[str, ElementPlan, str, int | None], ...], elem: Any,
+                      where: Where) -> None:
+        """The content of a one-pass content model (see ``Plans._direct``), without queues:
+        what the walk would emit, in the same order, with the same leftovers reported."""
+        props = plan.props
+        assert props is not None
+        found = _Found()
+        self._flatten(props, value, elem, found, where)  # type: ignore[arg-type]
+        values_by = found.values
+        if not values_by:
+            return
+        build = self._build
+        for qname, cplan, slash, limit in direct:
+            values = values_by.get(qname)
+            if not values:
+                continue
+            str_ok = cplan.str_ok
+            for n, one in enumerate(values):
+                if limit is not None and n >= limit:
+                    break
+                if str_ok and type(one) is str:
+                    SubElement(elem, cplan.tag).text = one
+                else:
+                    build(one, cplan, elem, (where, slash, n))
+        limits = plan.direct_limits
+        left = []
+        for qname, values in values_by.items():
+            limit = limits.get(qname, 0)
+            if values and (limit is not None and len(values) > limit):
+                left.append(qname)
         if left:
-            raise self._fail(where, "could not place " + ", ".join(left) +
+            raise self._fail(where, "could not place " + ", ".join(sorted(left)) +
                              " where the XSD content model allows it")
 
-    def _flatten(self, props: list[Prop], value: dict[str, Any], elem: Any, queues: _Queues,
-                 where: str) -> None:
-        known = {p.name for p in props}
-        unknown = sorted(set(value) - known)
-        if unknown:
-            raise self._fail(where, f"unknown properties {unknown}")
-        for prop in props:
-            if prop.name not in value:
+    def _flatten(self, props: PropsPlan, value: dict[str, Any], elem: Any, queues: _Queues,
+                 where: Where) -> None:
+        """Attributes and text onto ``elem``; element values onto ``queues`` for the walk."""
+        known = props.known
+        for key in value:
+            if key not in known:
+                unknown = sorted(set(value) - known)
+                raise self._fail(where, f"unknown properties {unknown}")
+        entries = props.entries
+        if props.selective and len(entries) > 2 * len(value) + 4:
+            # few of many properties present: visit those, still in the shape's order
+            index = props.index
+            entries = tuple(entries[i] for i in sorted(index[k] for k in value))
+        for name, kind, prop, slash, a, b in entries:
+            if name not in value:
                 continue
-            v = value[prop.name]
-            at = f"{where}/{prop.name}"
-            if prop.kind == "attribute":
-                elem.set(prop.component.name, self._encode(at, v, prop.component.type))
-            elif prop.kind == "text":
-                if prop.component is None:
+            v = value[name]
+            if kind == P_ELEMENT:
+                if b:  # an array property
+                    if not isinstance(v, list):
+                        raise self._fail((where, slash, None), "expected an array")
+                    queues.add(a, v)
+                else:
+                    queues.add(a, [v])
+            elif kind == P_ATTRIBUTE:
+                vtype = type(v)
+                if vtype is str and kind_of(b) in STR_KINDS:
+                    elem.set(a, v)  # what encode() returns for a string of these kinds
+                elif vtype is int and kind_of(b) in INT_KINDS:
+                    elem.set(a, str(v))  # likewise for an int (bool is not an exact int)
+                else:
+                    elem.set(a, self._encode((where, slash, None), v, b))
+            elif kind == P_TEXT:
+                if a is None:
                     elem.text = str(v)
                 else:
-                    elem.text = self._encode(at, v, prop.component)
-            elif prop.kind == "element":
-                if prop.array and not isinstance(v, list):
-                    raise self._fail(at, "expected an array")
-                queues.add(_real(prop.component).name, v if prop.array else [v])
-            elif prop.kind == "ordered":
+                    elem.text = self._encode((where, slash, None), v, a)
+            elif kind == P_ORDERED:
+                at = _pointer((where, slash, None))
                 shared: deque[tuple[str, Any]] = deque()
-                by_key = {key: q for q, (key, _) in prop.members.items()}
                 for i, item in enumerate(self._items(v, at)):
-                    qname = by_key.get(next(iter(item)))
+                    qname = a.get(next(iter(item)))
                     if qname is None or len(item) != 1:
-                        raise self._fail(f"{at}/{i}", "expected one of " + ", ".join(by_key))
+                        raise self._fail(f"{at}/{i}", "expected one of " + ", ".join(a))
                     queues.add_ordered(shared, qname, next(iter(item.values())))
-            elif prop.kind == "group":
-                assert prop.shape is not None
+            elif kind == P_GROUP:
+                at = _pointer((where, slash, None))
                 if prop.array:
                     shared = deque()
                     for i, wrapper in enumerate(self._items(v, at)):
                         self._push_wrapper(prop, wrapper, queues, shared, f"{at}/{i}")
                 elif isinstance(v, dict):
-                    self._flatten(prop.shape.props, v, elem, queues, at)
+                    self._flatten(self._plans.props_of(a), v, elem, queues, at)
                 else:
                     raise self._fail(at, "expected an object")
 
@@ -563,65 +923,106 @@ class Mapper:
                 else:
                     raise self._fail(f"{where}/{key}", "expected an object")
 
-    def _items(self, v: Any, where: str) -> list[dict[str, Any]]:
+    def _items(self, v: Any, where: Where) -> list[dict[str, Any]]:
         if not isinstance(v, list) or not all(isinstance(i, dict) and i for i in v):
             raise self._fail(where, "expected an array of objects")
         return v
 
-    def _walk(self, particle: Any, queues: _Queues, elem: Any, where: str) -> bool:
-        """Emit queued values in content-model order; True if anything was emitted."""
-        if isinstance(particle, XsdElement):
-            candidates = substitution_candidates(particle)
+    def _walk(self, node: Particle, queues: _Queues, elem: Any, where: Where) -> bool:
+        """Emit queued values in content-model order; True if anything was emitted.
+
+        The compiled program replaces the per-particle xmlschema calls, and a particle none of
+        whose elements has values left is skipped (it could not emit: the walk has no other
+        effect), which is most of a large content model for a typical instance."""
+        live = queues.live
+        if node.kind == P_ELEMENT:
+            max_occurs = node.max_occurs
+            cands = node.cands
             n = 0
-            while particle.max_occurs is None or n < particle.max_occurs:
-                for decl in candidates:
-                    qname = _real(decl).name
-                    if queues.available(qname):
-                        local = split_qname(qname)[1]
-                        self._build(queues.pop(qname), decl, elem, f"{where}/{local}[{n}]")
+            while max_occurs is None or n < max_occurs:
+                for qname, plan, slash in cands:
+                    if qname in live and queues.available(qname):
+                        self._build(queues.pop(qname), plan, elem, (where, slash, n))
                         n += 1
                         break
                 else:
                     break
             return n > 0
-        if isinstance(particle, XsdAnyElement) or not isinstance(particle, XsdGroup):
+        if node.kind != P_GROUP:
             return False
         emitted = False
         reps = 0
-        while particle.max_occurs is None or reps < particle.max_occurs:
+        max_occurs = node.max_occurs
+        walk = self._walk
+        while max_occurs is None or reps < max_occurs:
             progress = False
-            if particle.model == "choice":
-                for alt in particle:
-                    if self._walk(alt, queues, elem, where):
+            if node.choice:
+                for alt in node.children:
+                    if live.isdisjoint(alt.qnames):
+                        continue  # nothing left for this alternative
+                    if walk(alt, queues, elem, where):
                         progress = True
                         break
             else:
-                for child in particle:
-                    progress = self._walk(child, queues, elem, where) or progress
+                for child in node.children:
+                    if live.isdisjoint(child.qnames):
+                        continue
+                    if child.kind != P_ELEMENT:
+                        progress = walk(child, queues, elem, where) or progress
+                        continue
+                    # an element particle: the branch above, inline (most particles are)
+                    child_max = child.max_occurs
+                    n = 0
+                    while child_max is None or n < child_max:
+                        for qname, plan, slash in child.cands:
+                            if qname in live and queues.available(qname):
+                                value = queues.pop(qname)
+                                if plan.str_ok and type(value) is str:
+                                    # a string for a string-typed element: _build's first
+                                    # SIMPLE case, inline
+                                    SubElement(elem, plan.tag).text = value
+                                else:
+                                    self._build(value, plan, elem, (where, slash, n))
+                                n += 1
+                                break
+                        else:
+                            break
+                    if n:
+                        progress = True
             if not progress:
                 break
             emitted = True
             reps += 1
         return emitted
 
-    def _build_collection(self, value: Any, shape: Shape, elem: Any, where: str) -> None:
+    def _build_collection(self, value: Any, plan: ElementPlan, elem: Any, where: Where) -> None:
         if not isinstance(value, list):
             raise self._fail(where, f"expected an array, got {type(value).__name__}")
-        prop = shape.item
-        assert prop is not None
-        if prop.kind == "ordered":
-            by_key = {key: decl for key, decl in prop.members.values()}
+        by_key = plan.by_key
+        if by_key is not None:  # an ordered choice: one-property objects
             for i, item in enumerate(self._items(value, where)):
                 (key, x), = item.items() if len(item) == 1 else (("", None),)
-                decl = by_key.get(key)
-                if decl is None:
-                    raise self._fail(f"{where}/{i}", "expected one of " + ", ".join(by_key))
-                self._build(x, decl, elem, f"{where}/{i}/{key}")
+                cplan = by_key.get(key)
+                if cplan is None:
+                    raise self._fail((where, "/", i), "expected one of " + ", ".join(by_key))
+                self._build(x, cplan, elem, ((where, "/", i), "/" + key, None))
+            return
+        item_plan = plan.item_plan
+        assert item_plan is not None
+        build = self._build
+        if item_plan.str_ok:
+            tag = item_plan.tag
+            for i, item in enumerate(value):
+                if type(item) is str:
+                    SubElement(elem, tag).text = item
+                else:
+                    build(item, item_plan, elem, (where, "/", i))
             return
         for i, item in enumerate(value):
-            self._build(item, prop.component, elem, f"{where}/{i}")
+            build(item, item_plan, elem, (where, "/", i))
 
-    def _build_mixed(self, content: Any, prop: Prop, elem: Any, where: str) -> None:
+    def _build_mixed(self, content: Any, prop: Prop, plan: ElementPlan, elem: Any,
+                     where: Where) -> None:
         if content is None:
             return
         if prop.kind == "text":
@@ -629,7 +1030,8 @@ class Mapper:
             return
         if not isinstance(content, list):
             raise self._fail(where, "expected an array of strings and objects")
-        by_key = {key: decl for key, decl in prop.members.values()}
+        by_key = plan.by_key
+        assert by_key is not None
         last: Any = None
         for i, item in enumerate(content):
             if isinstance(item, str):
@@ -639,12 +1041,12 @@ class Mapper:
                     last.tail = (last.tail or "") + item
                 continue
             if not isinstance(item, dict) or len(item) != 1:
-                raise self._fail(f"{where}/{i}", "expected a string or a one-property object")
+                raise self._fail((where, "/", i), "expected a string or a one-property object")
             (key, x), = item.items()
-            decl = by_key.get(key)
-            if decl is None:
-                raise self._fail(f"{where}/{i}", f"{key!r} is not allowed in this content")
-            self._build(x, decl, elem, f"{where}/{i}/{key}")
+            cplan = by_key.get(key)
+            if cplan is None:
+                raise self._fail((where, "/", i), f"{key!r} is not allowed in this content")
+            self._build(x, cplan, elem, ((where, "/", i), "/" + key, None))
             last = elem[-1]
 
     def _build_jsonml(self, value: Any, decl: Any, elem: Any, where: str,
