@@ -166,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DIR",
         help="finish an interrupted run in DIR: keep its records, run only the missing "
-        "ones with the same corpora, adapters and tags",
+        "ones with the same corpora, adapters, tags and converters",
     )
     add_run_options(p)
 
@@ -255,7 +255,7 @@ def _load_peers(args: argparse.Namespace) -> tuple[list[PeerLoad], int]:
 
 
 def _resume_selection(args: argparse.Namespace) -> None:
-    """Take corpora, adapters and tags from the interrupted run's header."""
+    """Take corpora, adapters, tags and converter suites from the interrupted run's header."""
     results = args.resume / RESULTS_NAME
     header = next(iter_results(results, check=False), None)
     if not header or header.get("type") != "header":
@@ -271,6 +271,10 @@ def _resume_selection(args: argparse.Namespace) -> None:
     args.adapter = selection.get("adapters", [])
     args.tag = selection.get("tags", [])
     args.external = [Path(p) for p in selection.get("external", [])]
+    # the converter suites run again as chosen then (a header written before converters were
+    # recorded has no such key: the defaults, as that run had unless it named some)
+    args.converter = selection.get("converters", [])
+    args.converter_file = [Path(p) for p in selection.get("converter_files", [])]
     args.out = args.resume
 
 
@@ -293,6 +297,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         "adapters": sorted(adapters),
         "tags": list(args.tag),
         "external": [str(Path(p).resolve()) for p in args.external],
+        "converters": list(args.converter),
+        "converter_files": [str(Path(p).resolve()) for p in args.converter_file],
         "executor": "in-process" if args.in_process else "processes",
         "jobs": args.jobs or default_jobs(),
         "timeout": args.timeout,

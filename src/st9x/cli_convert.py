@@ -40,7 +40,10 @@ def _conversion_options(parser: argparse.ArgumentParser, *, schema_required: boo
     parser.add_argument("--option", action="append", default=[], metavar="K=V",
                         help="converter option; repeatable: " + "; ".join(
                             f"{k}={'|'.join(v)}" for k, v in OPTIONS.items()))
-    parser.add_argument("--dialect", default="2020-12", choices=sorted(DIALECTS))
+    parser.add_argument("--dialect", default="2020-12", choices=sorted(DIALECTS),
+                        help="JSON Schema dialect of the output (default: 2020-12); draft-07 "
+                        "writes definitions, no $ref siblings and no unevaluatedProperties, "
+                        "and defaults to regex-unicode=expand")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
                         help="the file to write (complete or not at all)")
 

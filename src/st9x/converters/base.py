@@ -30,6 +30,7 @@ DIALECT_URIS = {
     "2020-12": "https://json-schema.org/draft/2020-12/schema",
     "2019-09": "https://json-schema.org/draft/2019-09/schema",
     "draft7": "http://json-schema.org/draft-07/schema#",
+    "draft-07": "http://json-schema.org/draft-07/schema#",  # st9x.st97's name for it
 }
 
 

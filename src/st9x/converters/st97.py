@@ -21,6 +21,9 @@ _DESCRIPTIONS = {
     "st97-v2-strict": "ST.97 v2 with strict-choice=true (oneOf instead of decision 5's anyOf)",
     "st97-v2-jsonml": "ST.97 v2 with mixed=jsonml (open question 9)",
     "st97-v2-portable": "ST.97 v2 with regex-unicode=expand (no \\p{..}: for Python re engines)",
+    "st97-v2-draft7": "ST.97 v2 as a draft-07 schema (definitions, allOf-wrapped $ref, "
+                      "extensions closed by additionalProperties; regex-unicode=expand), for "
+                      "validators without 2019-09/2020-12 such as fastjsonschema",
     "st97-v1-legacy": "the pre-decision shapes ($ text key, ChoiceN wrappers, Bag wrappers)",
 }
 
@@ -88,6 +91,13 @@ def st97_v2_jsonml() -> St97Converter:
 
 def st97_v2_portable() -> St97Converter:
     return St97Converter("st97-v2-portable", options={"regex-unicode": "expand"})
+
+
+def st97_v2_draft7() -> St97Converter:
+    """Decision 8 without ``unevaluatedProperties`` is the interesting part: the same verdicts
+    as ``st97-v2-portable`` are expected, now also from draft-07-only validators."""
+    return St97Converter("st97-v2-draft7", options={"regex-unicode": "expand"},
+                         dialect="draft-07")
 
 
 def st97_v1_legacy() -> St97Converter:

@@ -26,6 +26,7 @@ Whatever a converter or validator raises becomes a recorded error, never the end
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import multiprocessing as mp
 import os
 import re
@@ -34,6 +35,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +154,7 @@ class ConversionContext:
     json_adapters: Mapping[str, Adapter]
     xsd: _XsdVerdicts
     twins: dict[str, Path] = field(default_factory=dict)
+    twin_reasons: list[dict[str, Any]] = field(default_factory=list)
     _xsds: dict[Path, Any] = field(default_factory=dict)
 
     def loaded_xsd(self, spec: SchemaSpec) -> Any:
@@ -177,8 +180,9 @@ def make_context(
     json_adapters = {n: a for n, a in sorted(adapters.items()) if a.format == "json"}
     xml = {n: a for n, a in adapters.items() if a.format == "xml"}
     reference = xml.get(xsd_adapter) or next(iter(sorted(xml.items())), (None, None))[1]
+    twin_corpora = list(twin_corpora)
     return ConversionContext(out_dir, json_adapters, _XsdVerdicts(reference),
-                             twin_index(twin_corpora))
+                             twin_index(twin_corpora), twin_reasons(twin_corpora))
 
 
 def twin_index(corpora: Iterable[Corpus]) -> dict[str, Path]:
@@ -190,6 +194,74 @@ def twin_index(corpora: Iterable[Corpus]) -> dict[str, Path]:
             if json_key in by_key:
                 out.setdefault(xml_key, by_key[json_key])
     return out
+
+
+TWIN_DIFFERENCES = "twin-differences.json"
+EXPLAINED = "explained: "  # how a twin difference with a known reason starts (the matrix counts it)
+
+
+def twin_reasons(corpora: Iterable[Corpus]) -> list[dict[str, Any]]:
+    """The known differences a twin corpus declares in ``twin-differences.json`` beside its
+    manifest: ``{"converters": [glob…], "cases": [glob…], "paths": [glob…], "reason": …}``.
+    A difference is explained when converter, case and the JSON pointer of *every* difference
+    match one entry, so a reason never hides a difference it does not name."""
+    out: list[dict[str, Any]] = []
+    for corpus in corpora:
+        path = corpus.root / TWIN_DIFFERENCES
+        if not path.is_file():
+            continue
+        try:
+            entries = orjson.loads(path.read_bytes()).get("differences", [])
+        except (OSError, orjson.JSONDecodeError, AttributeError):
+            continue  # no reasons then: every difference stays unexplained
+        out += [e for e in entries if isinstance(e, dict) and isinstance(e.get("reason"), str)]
+    return out
+
+
+def _number_equal(a: Any, b: Any) -> bool:
+    """Two JSON numbers with the same value (``Decimal("1.0") == 1``), as :mod:`jsondiff`."""
+    def number(v: Any) -> bool:
+        return isinstance(v, int | float | Decimal) and not isinstance(v, bool)
+    return number(a) and number(b) and Decimal(str(a)) == Decimal(str(b))
+
+
+def all_differences(a: Any, b: Any, pointer: str = "") -> Iterable[str]:
+    """The JSON pointer of every difference between two documents (numbers by value)."""
+    if _number_equal(a, b):
+        return
+    if type(a) is not type(b):
+        yield pointer or "/"
+    elif isinstance(a, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                yield f"{pointer}/{key}"
+            else:
+                yield from all_differences(a[key], b[key], f"{pointer}/{key}")
+    elif isinstance(a, list):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            yield from all_differences(x, y, f"{pointer}/{i}")
+        if len(a) != len(b):
+            yield pointer or "/"
+    elif a != b:
+        yield pointer or "/"
+
+
+def explain_twin(reasons: Sequence[dict[str, Any]], converter: str, case: str,
+                 pointers: Sequence[str]) -> list[str]:
+    """The reasons that together cover every differing pointer, or ``[]``."""
+    matching = [e for e in reasons
+                if any(fnmatch.fnmatchcase(converter, g) for g in e.get("converters", ["*"]))
+                and any(fnmatch.fnmatchcase(case, g) for g in e.get("cases", ["*"]))]
+    used: list[str] = []
+    for pointer in pointers:
+        entry = next((e for e in matching
+                      if any(fnmatch.fnmatchcase(pointer, g) for g in e.get("paths", ["*"]))),
+                     None)
+        if entry is None:
+            return []
+        if entry["reason"] not in used:
+            used.append(entry["reason"])
+    return used
 
 
 def convertible_corpora(corpora: Iterable[Corpus]) -> list[Corpus]:
@@ -257,7 +329,9 @@ class ConverterSuite:
         xsd = self.ctx.loaded_xsd(spec)
         if xsd is not None:
             try:
-                record["decisions"] = schema_checks(state.result.schema, xsd)
+                record["decisions"] = schema_checks(
+                    state.result.schema, xsd,
+                    [(loss.construct, loss.location) for loss in state.result.losses])
             except Exception as exc:
                 record["decisions"] = {"error": {"status": "errored",
                                                  "detail": _crash("decision checks", exc)}}
@@ -384,7 +458,9 @@ class ConverterSuite:
         try:
             parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
             root = etree.parse(str(case.instance), parser).getroot()
-            record["decisions"] = instance_checks(document, root)
+            assert case.schema is not None
+            record["decisions"] = instance_checks(document, root,
+                                                  self.ctx.loaded_xsd(case.schema))
         except Exception as exc:
             record["decisions"] = {"error": {"status": "errored",
                                              "detail": _crash("decision checks", exc)}}
@@ -399,6 +475,12 @@ class ConverterSuite:
             record["twin"] = {"status": "errored", "difference": f"{twin}: {exc}"}
             return
         difference = first_difference(document, expected)
+        if difference:
+            pointers = list(all_differences(document, expected))
+            reasons = explain_twin(self.ctx.twin_reasons, self.name, case.key, pointers)
+            if reasons:
+                difference = (f"{EXPLAINED}{'; '.join(reasons)} ({len(pointers)} "
+                              f"difference(s), first {difference})")
         record["twin"] = {"status": "different" if difference else "equal",
                           "difference": difference, "path": str(twin)}
 

@@ -17,6 +17,20 @@ closed where it is used (``{"$ref": …, "unevaluatedProperties": false}``), bec
 extension's own properties when the base is referenced from the extension's ``allOf``. All other
 types are closed inside their definition (``additionalProperties: false``, or
 ``unevaluatedProperties: false`` when the definition is an ``allOf``).
+
+Draft-07 output (``dialect="draft-07"``) is written for draft-07 rules, not relabelled:
+``definitions`` instead of ``$defs``; a ``$ref`` never has siblings (draft-07 ignores them, so
+``{"$ref": r, k: v}`` becomes ``{"allOf": [{"$ref": r}], k: v}``); ``prefixItems`` becomes the
+array form of ``items`` plus ``additionalItems``; ``dependentRequired``/``dependentSchemas``
+become ``dependencies``. Draft-07 has no ``unevaluatedProperties``, and ``additionalProperties``
+only sees the ``properties`` of its own schema object, so decision 8 is closed by listing every
+allowed name (base and added, recursively) as ``properties: {name: true, …}`` beside the
+``allOf`` together with ``additionalProperties: false`` — at the extension's definition and at
+every use of an open base type. This was preferred over ``propertyNames: {"enum": […]}``
+because ``additionalProperties: false`` is then the one closing idiom of the whole output: what
+draft-07 tooling (code generators, this project's JSON generator) reads as "closed", with the
+same error message for an unknown property everywhere. The names are the type's own
+:attr:`Shape.props`, which the mapper also uses, so schema and instances cannot disagree.
 """
 
 from __future__ import annotations
@@ -279,6 +293,10 @@ class _Compiler:
             doc["maxProperties"] = 1 + extra
         doc["additionalProperties"] = False
         doc["$defs"] = dict(sorted(self.defs.items()))
+        if self.settings.draft7:
+            doc = to_draft7(doc)
+        elif self.settings.dialect == "2019-09":
+            doc = _items_arrays(doc)
         return Compilation(
             schema=doc,
             losses=self.losses.items(),
@@ -320,7 +338,7 @@ class _Compiler:
             if key:
                 result = self.ref(key)
                 if self.settings.v2 and self.shapes.is_base(xsd_type):
-                    result["unevaluatedProperties"] = False
+                    result = self.close(result, xsd_type)
             else:
                 result = self.type_definition(xsd_type)
             if decl.default is not None or decl.fixed is not None:
@@ -364,10 +382,28 @@ class _Compiler:
         if shape.base is not None:
             own = self.object_schema(shape.own, shape.own_constraints, closed=False)
             out = {"allOf": [self.ref(self.key_for_type(shape.base)), own]}
-            if closed:
-                out["unevaluatedProperties"] = False
-            return out
+            return self.close(out, shape.xsd_type) if closed else out
         return self.object_schema(shape.props, shape.constraints, closed=closed)
+
+    def close(self, schema: dict[str, Any], xsd_type: Any) -> dict[str, Any]:
+        """Close an open type where it is used (``{"$ref": base}``) or an extension's
+        ``allOf`` (decision 8). 2019-09/2020-12: ``unevaluatedProperties: false``, which sees
+        the properties evaluated inside the ``$ref``/``allOf``. Draft-07 has no such keyword:
+        ``additionalProperties: false`` with every allowed name listed (``true``: the real
+        subschema is in the ``allOf``), the ``$ref`` moved into an ``allOf`` because draft-07
+        ignores its siblings. Array shapes (JsonML) are left alone: closing is about objects."""
+        if not self.settings.draft7:
+            return {**schema, "unevaluatedProperties": False}
+        shape = self.shapes.shape(xsd_type)
+        jsonml = shape.kind == "mixed" and self.settings.mixed == "jsonml"
+        if shape.kind == "collection" or jsonml:
+            return schema
+        parts = [schema] if "$ref" in schema else list(schema["allOf"])
+        out = {key: value for key, value in schema.items() if key not in ("$ref", "allOf")}
+        out["allOf"] = parts
+        out["properties"] = {prop.name: True for prop in shape.props}
+        out["additionalProperties"] = False
+        return out
 
     def object_schema(self, props: list[Prop], constraints: list[dict[str, Any]], *,
                       closed: bool) -> dict[str, Any]:
@@ -503,19 +539,27 @@ class _Compiler:
                                    "INF, -INF and NaN have no JSON number form")
             return {"type": "number"}
         if local in simple_mod.DATE_PATTERNS:
-            if local not in self._reported_builtins and local != "duration":
+            # The XSD lexical space is the pattern. "format" is never applied to it as a whole:
+            # RFC 3339 date-time/time require a time zone and full-date forbids one, all want
+            # exactly four year digits, and JSON Schema durations have no sign, fractions or
+            # skipped units — all of which XSD allows, so a validator that asserts formats
+            # (jsonschema-rs, fastjsonschema) would reject XSD-valid values. Only values in
+            # the common form where RFC 3339 and XSD coincide get the format, through if/then,
+            # so that asserting validators still check the calendar there (2024-02-30).
+            out = {"type": "string", "pattern": _xsd10_years(simple_mod.DATE_PATTERNS[local])}
+            if local in _RFC3339_FORMS:
+                fmt, form = _RFC3339_FORMS[local]
+                out["if"] = {"pattern": form}
+                out["then"] = {"format": fmt}
+            if local in _CALENDAR_GAPS and local not in self._reported_builtins:
                 self._reported_builtins.add(local)
-                self.losses.add_at(
-                    "date-calendar", f"<builtin xs:{local}>",
-                    "the pattern checks the lexical form only: calendar validity (no 30 "
-                    "February) is not checked unless a validator asserts 'format'",
-                )
-            out = {"type": "string", "pattern": simple_mod.DATE_PATTERNS[local]}
-            if local in simple_mod.FORMATS:
-                out["format"] = simple_mod.FORMATS[local]
+                self.losses.add_at("date-calendar", f"<builtin xs:{local}>",
+                                   _CALENDAR_GAPS[local])
             return out
         if local == "anyURI":
-            return {"type": "string", "format": "uri-reference"}
+            # no "format": uri-reference rejects IRIs (non-ASCII), spaces and '%' typos that
+            # XSD 1.0 anyURI accepts (its lexical space is effectively any string)
+            return {"type": "string"}
         if local == "hexBinary":
             return {"type": "string", "pattern": "^(?:[0-9a-fA-F]{2})*$"}
         if local == "base64Binary":
@@ -645,6 +689,120 @@ class _Compiler:
                                 "the magnitude bound is expressed")
             out["exclusiveMaximum"] = 10**limit_exp
             out["exclusiveMinimum"] = -(10**limit_exp)
+
+
+# -- dialect rewriting ------------------------------------------------------------------------
+# Where subschemas sit, by keyword (everything else — enum, const, default, required … — is data
+# and must not be rewritten, even if it happened to hold "$ref").
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_ONE = ("additionalProperties", "additionalItems", "propertyNames", "contains", "not",
+               "if", "then", "else", "unevaluatedProperties", "unevaluatedItems")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+#: 2019-09/2020-12 keywords with no draft-07 form; meeting one after rewriting is a bug here.
+DRAFT7_UNKNOWN = frozenset({
+    "$defs", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor",
+    "$vocabulary", "unevaluatedProperties", "unevaluatedItems", "prefixItems",
+    "dependentRequired", "dependentSchemas", "minContains", "maxContains", "contentSchema",
+})
+
+
+def _rewrite(node: Any, fix: Any) -> Any:
+    """Apply ``fix`` to every subschema of ``node``, bottom-up, following keyword positions."""
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            value = {name: _rewrite(sub, fix) for name, sub in value.items()}
+        elif key in _SCHEMA_ONE:
+            value = _rewrite(value, fix)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            value = [_rewrite(sub, fix) for sub in value]
+        elif key == "items":
+            value = ([_rewrite(sub, fix) for sub in value] if isinstance(value, list)
+                     else _rewrite(value, fix))
+        elif key == "dependencies" and isinstance(value, dict):
+            value = {name: _rewrite(sub, fix) for name, sub in value.items()}
+        out[key] = value
+    result: dict[str, Any] = fix(out)
+    return result
+
+
+def _array_items(node: dict[str, Any]) -> dict[str, Any]:
+    """``prefixItems`` + ``items`` (2020-12) → ``items`` array + ``additionalItems`` (draft-07
+    and 2019-09, which do not know ``prefixItems`` and would apply ``items`` to the head too)."""
+    if "prefixItems" not in node:
+        return node
+    out = {k: v for k, v in node.items() if k not in ("prefixItems", "items")}
+    out["items"] = node["prefixItems"]
+    if "items" in node:
+        out["additionalItems"] = node["items"]
+    return out
+
+
+def _items_arrays(doc: dict[str, Any]) -> dict[str, Any]:
+    """2019-09 output: only the ``prefixItems`` rewrite (the rest of 2020-12 is 2019-09)."""
+    result: dict[str, Any] = _rewrite(doc, _array_items)
+    return result
+
+
+def _draft7_node(node: dict[str, Any]) -> dict[str, Any]:
+    node = _array_items(node)
+    if "$defs" in node:
+        node = {("definitions" if k == "$defs" else k): v for k, v in node.items()}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        node = {**node, "$ref": "#/definitions/" + ref[len("#/$defs/"):]}
+    if "dependentRequired" in node or "dependentSchemas" in node:
+        deps = {**node.get("dependentRequired", {}), **node.get("dependentSchemas", {})}
+        node = {k: v for k, v in node.items() if k not in ("dependentRequired",
+                                                            "dependentSchemas")}
+        node["dependencies"] = {**node.get("dependencies", {}), **deps}
+    if "$ref" in node and len(node) > 1:  # draft-07 ignores every sibling of $ref
+        rest = {k: v for k, v in node.items() if k not in ("$ref", "allOf")}
+        node = {"allOf": [{"$ref": node["$ref"]}, *node.get("allOf", [])], **rest}
+    unknown = DRAFT7_UNKNOWN.intersection(node)
+    if unknown:
+        raise AssertionError(f"no draft-07 form for {sorted(unknown)} in {node!r:.200}")
+    return node
+
+
+def to_draft7(doc: dict[str, Any]) -> dict[str, Any]:
+    """Rewrite a compiled 2020-12 document into draft-07 (see the module docstring). Closing
+    of extensions is not done here but by the compiler (it needs the types' property names)."""
+    out: dict[str, Any] = _rewrite(doc, _draft7_node)
+    out["$schema"] = DIALECTS["draft-07"]
+    return out
+
+
+#: XSD type → (RFC 3339 format, the part of the XSD lexical space written the RFC 3339 way:
+#: four-digit year, no 24:00:00, and a time zone exactly where RFC 3339 needs one). On these
+#: values the format is no stricter than XSD — it adds the calendar check the pattern lacks.
+_RFC3339_FORMS: dict[str, tuple[str, str]] = {
+    "date": ("date", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+    "dateTime": ("date-time", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-9]{2}:"
+                 r"[0-9]{2}(?:\.[0-9]+)?(?:Z|[+\-][0-9]{2}:[0-9]{2})$"),
+}
+#: The XSD types whose pattern cannot check the day against the month (and year), and where.
+#: The others of the family (time, gYear, gYearMonth, gMonth, gDay, duration) are exact.
+_CALENDAR_GAPS = {
+    "date": "the pattern checks the lexical form only: the day of the month against the month "
+            "and year (2024-02-30, 2023-02-29) is checked only by validators that assert "
+            "'format', and only for values without a time zone (RFC 3339 full-date, given "
+            "format through if/then)",
+    "dateTime": "the pattern checks the lexical form only: the day of the month against the "
+                "month and year (2024-02-30T10:00:00) is checked only by validators that assert "
+                "'format', and only for values with a time zone, a four-digit year and an hour "
+                "below 24 (RFC 3339 date-time, given format through if/then)",
+    "gMonthDay": "the pattern does not check the day against the month (--02-30 passes)",
+}
+_YEAR_ZERO_PADDED = "|0[0-9]{3})"
+
+
+def _xsd10_years(pattern: str) -> str:
+    """XSD 1.0 prohibits the year 0000 (XSD 1.1 allows it); the shared date patterns accept any
+    zero-padded year, so exclude 0000 here with a lookahead (ECMA-262 and Python ``re``)."""
+    return pattern.replace(_YEAR_ZERO_PADDED, "|0(?!000)[0-9]{3})")
 
 
 def _lexical(raw: Any) -> Any:

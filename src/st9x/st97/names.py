@@ -50,15 +50,24 @@ def split_qname(qname: str) -> tuple[str, str]:
 
 
 def lower_camel(local_name: str) -> str:
-    """ST.97 property name of an XML local name: the first character lower-cased.
+    """ST.97 property name of an XML local name: lowerCamelCase as ST.96 itself spells it.
 
-    Only the first character changes, so acronyms inside names survive (``IPCRClassification``
-    → ``iPCRClassification``) and the mapping stays reversible for the schema-driven mapper, which
-    never needs to invert it anyway because it looks names up in the compiled model.
+    A leading run of capitals (an acronym) is lower-cased as a whole, except its last capital
+    when a lower-case letter follows, which starts the next word: ``IPOfficeCode`` →
+    ``ipOfficeCode``, ``IPCRClassificationBag`` → ``ipcrClassificationBag``, ``NPLCitation`` →
+    ``nplCitation``, ``ST13ApplicationNumber`` → ``st13ApplicationNumber``, ``ApplicantBag`` →
+    ``applicantBag``. This is how ST.96 names its own lowerCamelCase attributes after an acronym
+    (``ipoVersion``, ``nplStandardNumberCategory``), so one rule covers elements and attributes
+    (attribute names, already lowerCamelCase, are unchanged by it). Acronyms after the first word
+    are kept (``patentCitationOrNPLCitation``). The mapping is not inverted anywhere: the
+    schema-driven mapper looks JSON names up in the compiled model.
     """
-    if not local_name:
+    run = len(local_name) - len(local_name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if run == 0:
         return local_name
-    return local_name[0].lower() + local_name[1:]
+    if 1 < run < len(local_name) and local_name[run].islower():
+        run -= 1  # the last capital begins the next word: IPOffice → ip + Office
+    return local_name[:run].lower() + local_name[run:]
 
 
 def upper_first(name: str) -> str:

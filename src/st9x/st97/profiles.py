@@ -35,6 +35,14 @@ Options (all values are strings so they can come from a command line or a manife
 ``regex-unicode``: ``keep`` (default; ``\\p{Lu}`` stays, ``\\d`` → ``\\p{Nd}``) | ``expand`` (all
     classes as explicit ranges, for engines without ``\\p{..}`` such as Python's ``re``).
 ``regex-digits``: ``unicode`` (default, XSD semantics) | ``ascii`` (``[0-9]``, reported).
+
+Dialects: ``2020-12`` (default), ``2019-09`` and ``draft-07`` (for validators without 2019+, such
+as fastjsonschema). ``draft-07`` is a real draft-07 schema, not a 2020-12 one with another
+``$schema``: ``definitions``, ``$ref`` without siblings, extensions closed without
+``unevaluatedProperties`` (see :mod:`st9x.st97.compiler`). Because draft-07 validators are mostly
+built on regex engines without ``\\p{..}`` (Python ``re`` in jsonschema and fastjsonschema),
+``regex-unicode`` defaults to ``expand`` under ``draft-07``; an explicit ``regex-unicode=keep``
+is honoured.
 """
 
 from __future__ import annotations
@@ -46,7 +54,9 @@ PROFILES = ("st97-v2", "st97-v1-legacy")
 DIALECTS = {
     "2020-12": "https://json-schema.org/draft/2020-12/schema",
     "2019-09": "https://json-schema.org/draft/2019-09/schema",
+    "draft-07": "http://json-schema.org/draft-07/schema#",
 }
+
 
 OPTIONS: dict[str, tuple[str, ...]] = {
     "choice-unbounded": ("per-alternative", "ordered"),
@@ -75,6 +85,11 @@ class Settings:
     @property
     def v2(self) -> bool:
         return self.profile == "st97-v2"
+
+    @property
+    def draft7(self) -> bool:
+        """The draft-07 output profile (no 2019-09/2020-12 keywords anywhere)."""
+        return self.dialect == "draft-07"
 
     @property
     def text_key(self) -> str:
@@ -109,6 +124,10 @@ def make_settings(
         if value not in OPTIONS[name]:
             raise ValueError(f"option {name}={value!r}: expected one of {', '.join(OPTIONS[name])}")
         chosen[name] = value
+    if dialect == "draft-07" and "regex-unicode" not in (options or {}):
+        # draft-07 validators (fastjsonschema, jsonschema) run patterns with Python's re, which
+        # rejects \p{..}: kept classes would make the schema uncompilable there by default
+        chosen["regex-unicode"] = "expand"
     return Settings(
         profile=profile,
         dialect=dialect,
