@@ -187,12 +187,17 @@ def run_converter_suites(
         result = run_conversions(chosen, converters, out_dir, adapters,
                                  twin_corpora=_twin_corpora(corpora),
                                  timeout=None if in_process else args.timeout,
-                                 memory_mb=getattr(args, "memory_mb", None) or None)
+                                 memory_mb=getattr(args, "memory_mb", None) or None,
+                                 resume=bool(getattr(args, "resume", None)))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM (the CLI turns it into this), as run does
         echo("st9x: interrupted in the converter suites: the validation results are complete; "
-             "conversions.jsonl holds the records finished so far (no footer)")
+             "conversions.jsonl holds the records finished so far (st9x run --resume finishes "
+             "the rest)")
         return 1
     summary = result.summary
+    if result.resumed_records:
+        echo(f"converter suites resumed: {result.resumed_records} records kept from the "
+             "interrupted run")
     gaps = len({(g["converter"], g["case"], g["kind"]) for g in summary["gaps"]})
     echo(f"converter suites: {len(converters)} converter(s) x {len(chosen)} corpus/corpora; "
          f"{len(result.records)} records; {gaps} verdict gap(s); "

@@ -28,6 +28,7 @@ import pytest
 from st9x.adapters.base import Adapter, AdapterInfo, Outcome
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import DataFormat, SchemaSpec
+from st9x.engine.conversion import read_conversions
 from st9x.engine.isolation import ProcessExecutor
 from st9x.engine.run import run
 from st9x.engine.tasks import plan
@@ -465,3 +466,65 @@ def test_engine_resume_after_keyboard_interrupt(
     keys = [(r["case"], r["adapter"]) for r in records]
     assert len(keys) == len(set(keys)) == 24
     assert footer is not None and not footer["interrupted"]
+
+
+# --- interrupted converter suites -------------------------------------------------------------
+
+
+def _slow_converter(path: Path) -> Path:
+    """An external converter whose instance step takes 0.2 s (and whose schema is ``true``), so a
+    run's converter suites can be interrupted in the middle."""
+    write = "open(sys.argv[2], 'w').write"
+    path.write_text(
+        "[converter.slow]\n"
+        f'schema = "{sys.executable} -c \\"import sys; {write}(\'true\')\\" {{xsd}} {{out}}"\n'
+        f'to-json = "{sys.executable} -c \\"import sys, time; time.sleep(0.2); {write}(\'1\')\\" '
+        '{xml} {out}"\n'
+        "timeout = 30\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_interrupted_converter_suites_keep_their_records_and_resume(tmp_path: Path) -> None:
+    """Ctrl-C while the converter suites run: ``conversions.jsonl`` holds only whole records
+    and an ``interrupted`` footer, and ``--resume`` (which takes the converter selection from
+    the run's header) runs exactly the missing steps: nothing lost, nothing twice."""
+    total = 20
+    corpus = make_xml_corpus(tmp_path / "corpus", total)
+    out = tmp_path / "out"
+    args = ["run", "--corpus", str(corpus), "--adapter", "lxml", "--out", str(out), "--quiet",
+            "--ledger", str(empty_ledger(tmp_path / "l.json")), "--converter", "slow",
+            "--converter-file", str(_slow_converter(tmp_path / "slow.toml"))]  # fmt: skip
+    with (tmp_path / "stderr").open("wb") as stderr:
+        process = subprocess.Popen([ST9X, *args], stdout=subprocess.DEVNULL, stderr=stderr,
+                                   start_new_session=True)
+    conversions = out / "conversions.jsonl"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (
+            not conversions.exists() or conversions.read_bytes().count(b'"type":"case"') < 4
+        ):
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 1, (tmp_path / "stderr").read_text()[-1500:]
+    lines = read_conversions(conversions)  # every line whole and in the format
+    cases = [r for r in lines if r["type"] == "case"]
+    assert 4 <= len(cases) < total
+    footer = lines[-1]
+    assert footer["type"] == "footer" and footer["interrupted"] is True
+    assert footer["records"] == len(lines) - 2  # header and footer aside
+
+    resumed = cli("run", "--resume", out, "--quiet", converters=True)
+    assert resumed.returncode == 0, resumed.stderr[-1500:]
+    assert f"converter suites resumed: {len(lines) - 2} records kept" in resumed.stdout
+    lines = read_conversions(conversions)
+    keys = [r["case"] for r in lines if r["type"] == "case"]
+    assert len(keys) == len(set(keys)) == total
+    assert {r["converter"] for r in lines if r["type"] in ("case", "schema")} == {"slow"}
+    assert lines[-1]["interrupted"] is False and lines[-1]["resumed_records"] == len(cases) + 1

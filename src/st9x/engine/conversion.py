@@ -522,6 +522,7 @@ class ConversionOutput:
     records: list[Record]
     summary: dict[str, Any]
     paths: dict[str, Path]
+    resumed_records: int = 0
 
 
 def conversion_header(converters: Mapping[str, Converter], corpora: Sequence[Corpus],
@@ -566,6 +567,37 @@ def _steps(converters: Mapping[str, Converter], chosen: Sequence[Corpus]) -> lis
             steps += [(name, "schema", specs[spec_id]) for spec_id in sorted(specs)]
             steps += [(name, "case", case) for case in cases]
     return steps
+
+
+def _step_key(step: _Step) -> tuple[str, str, str, str]:
+    name, kind, item = step
+    return (name, item.corpus, kind, item.id)
+
+
+def _record_key(record: Record) -> tuple[str, str, str, str]:
+    kind = record["type"]
+    return (record["converter"], record["corpus"], kind,
+            record["schema"] if kind == "schema" else record["case"])
+
+
+def kept_records(path: Path, steps: Sequence[_Step]) -> list[Record]:
+    """The records of an interrupted ``conversions.jsonl`` that a resumed run keeps: whole
+    lines that follow the format and belong to a step of this run (a line cut short by a kill
+    is the last one and is dropped; its step runs again). A record whose step has been timed out
+    or lost stays a record: it is a result, as in the validation results."""
+    if not path.is_file():
+        return []
+    wanted = {_step_key(step) for step in steps}
+    kept: dict[tuple[str, str, str, str], Record] = {}
+    for line in path.read_bytes().splitlines():
+        try:
+            record = orjson.loads(line)
+            formats.check("conversions", record, path=path)
+        except (orjson.JSONDecodeError, St9xError):
+            continue
+        if record.get("type") in ("schema", "case") and _record_key(record) in wanted:
+            kept.setdefault(_record_key(record), record)
+    return list(kept.values())
 
 
 def _compute(suites: dict[str, ConverterSuite], step: _Step) -> Record:
@@ -677,6 +709,7 @@ def run_conversions(
     on_record: Callable[[Record], None] | None = None,
     timeout: float | None = None,
     memory_mb: int | None = None,
+    resume: bool = False,
 ) -> ConversionOutput:
     """Run every converter on every corpus with XSD cases; write ``conversions.jsonl``, the
     artefacts, ``conversion-summary.json`` and ``conversion-matrix.md`` into ``out_dir``.
@@ -685,7 +718,12 @@ def run_conversions(
     conversions run in a worker process that is killed when one step (a schema or a case of
     one converter) takes longer, as the validations do: converters and the validators they
     call run hostile input (a ReDoS pattern hangs xmlschema's decoder in C). Without one, or
-    where fork is not available, they run in this process."""
+    where fork is not available, they run in this process.
+
+    The file is written as the validation results are: flushed per record, and on Ctrl-C or
+    SIGTERM (``KeyboardInterrupt``) closed with a footer saying ``interrupted`` before the
+    interruption goes on up. With ``resume``, the whole records of an earlier
+    ``conversions.jsonl`` in ``out_dir`` are kept and only the missing steps run."""
     from st9x.matrix.conversion import fold_conversions, render_conversions
 
     chosen = convertible_corpora(corpora)
@@ -694,33 +732,50 @@ def run_conversions(
     formats.check("conversions", header, path=out_dir / CONVERSIONS_NAME)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / CONVERSIONS_NAME
-    records: list[Record] = []
+    steps = _steps(converters, chosen)
+    records: list[Record] = kept_records(path, steps) if resume else []
+    resumed = len(records)
+    done = {_record_key(record) for record in records}
+    steps = [step for step in steps if _step_key(step) not in done]
     started = time.perf_counter()
-    with path.open("wb") as stream:
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("wb") as stream:  # the kept records first, then what is left to do
         stream.write(orjson.dumps(header) + b"\n")
-        suites = {name: ConverterSuite(name, converters[name], ctx) for name in converters}
-        steps = _steps(converters, chosen)
-        if timeout is not None and "fork" in mp.get_all_start_methods():
-            produced = _isolated_records(suites, steps, timeout, memory_mb)
-        else:
-            produced = (_compute(suites, step) for step in steps)
-        for record in produced:
-            formats.check("conversions", record, path=path)
+        for record in records:
             stream.write(orjson.dumps(record) + b"\n")
-            stream.flush()
-            records.append(record)
-            if on_record:
-                on_record(record)
-        footer = {"type": "footer", "finished": now(), "records": len(records),
-                  "seconds": round(time.perf_counter() - started, 3)}
-        stream.write(orjson.dumps(footer) + b"\n")
+        stream.flush()
+    partial.replace(path)
+    interrupted = True
+    with path.open("ab") as stream:
+        try:
+            suites = {name: ConverterSuite(name, converters[name], ctx) for name in converters}
+            if timeout is not None and "fork" in mp.get_all_start_methods():
+                produced = _isolated_records(suites, steps, timeout, memory_mb)
+            else:
+                produced = (_compute(suites, step) for step in steps)
+            for record in produced:
+                formats.check("conversions", record, path=path)
+                stream.write(orjson.dumps(record) + b"\n")
+                stream.flush()
+                records.append(record)
+                if on_record:
+                    on_record(record)
+            interrupted = False
+        finally:
+            footer = {"type": "footer", "finished": now(), "records": len(records),
+                      "seconds": round(time.perf_counter() - started, 3),
+                      "interrupted": interrupted, "resumed_records": resumed}
+            with contextlib.suppress(OSError):  # a full disk: the records stay whole
+                stream.write(orjson.dumps(footer) + b"\n")
+                stream.flush()
     summary = fold_conversions(header, records)
     summary_path = out_dir / "conversion-summary.json"
     matrix_path = out_dir / "conversion-matrix.md"
     write_atomically(summary_path, orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
     write_atomically(matrix_path, render_conversions(summary).encode())
     return ConversionOutput(out_dir, records, summary,
-                            {"records": path, "summary": summary_path, "matrix": matrix_path})
+                            {"records": path, "summary": summary_path, "matrix": matrix_path},
+                            resumed_records=resumed)
 
 
 def read_conversions(path: Path) -> list[Record]:
