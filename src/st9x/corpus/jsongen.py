@@ -5,9 +5,11 @@ Entry point: :func:`write_json_corpus` (the JSON twin of :func:`st9x.corpus.gene
 The engine is a seeded ``random.Random`` walker over the schema (:class:`JsonGenerator`), not
 hypothesis: a corpus must be a pure function of its seed so two machines benchmark the same
 bytes. It is deliberately simple -- it only emits declared properties (so closed objects stay
-closed), picks one ``oneOf``/``anyOf`` branch, and samples patterns with the XML generator's
-regex sampler. Every document is then checked with jsonschema-rs and python ``jsonschema``;
-only documents both accept are written as cases, after a few retries. Anything else (a
+closed), picks one ``oneOf``/``anyOf`` branch, samples patterns with the XML generator's
+regex sampler, and keeps a scalar only if no ``if``/``then``/``else`` surely rejects it (compiled
+XSD dates: the pattern alone draws ``2023-02-30``, which the ``then`` format rejects). Every
+document is then checked with jsonschema-rs and python ``jsonschema``; only documents both
+accept are written as cases, after a few retries. Anything else (a
 generator limit or a validator disagreement) is listed in ``report.json`` and kept under
 ``problems/``: never dropped silently.
 """
@@ -29,7 +31,12 @@ import orjson
 
 from st9x.corpus.gen.corpusfiles import MANIFEST_NAME, REPORT_NAME, make_id, manifest, write_json
 from st9x.corpus.gen.regex import FRIENDLY, RegexSampler
-from st9x.corpus.jsonschema_walk import DualJsonValidator, SchemaView, load_schema_file
+from st9x.corpus.jsonschema_walk import (
+    DualJsonValidator,
+    SchemaView,
+    conditional_fits,
+    load_schema_file,
+)
 
 #: Beyond this depth only required properties and minimum array lengths are emitted, so
 #: recursive types (mixed content: PhraseType -> b -> PhraseType) terminate.
@@ -39,6 +46,8 @@ DEFAULT_MAX_ITEMS = 3
 #: Attempts per document before the index is reported as a generator failure.
 ATTEMPTS = 25
 _WORD_CHARS = FRIENDLY[:62]
+#: Formats :func:`_format_value` draws values of.
+_DRAWN_FORMATS = ("date", "date-time", "time")
 
 
 class GenerationError(Exception):
@@ -73,19 +82,55 @@ class JsonGenerator:
         if "const" in flat:
             return flat["const"]
         if "enum" in flat:
-            return rng.choice(flat["enum"])
+            allowed = [v for v in flat["enum"] if self._conditions_hold(flat, v)]
+            return rng.choice(allowed or flat["enum"])
         kind = self._type(flat, rng)
         if kind == "object":
-            return self._object(flat, rng, depth)
+            return self._object(self._assume_conditions(flat), rng, depth)
         if kind == "array":
-            return self._array(flat, rng, depth)
+            return self._array(self._assume_conditions(flat), rng, depth)
         if kind == "string":
             return self._string(flat, rng)
-        if kind in ("integer", "number"):
-            return self._number(flat, rng, integer=kind == "integer")
-        if kind == "boolean":
-            return rng.random() < 0.5
-        return None
+        for _ in range(40):
+            if kind in ("integer", "number"):
+                scalar: Any = self._number(flat, rng, integer=kind == "integer")
+            elif kind == "boolean":
+                scalar = rng.random() < 0.5
+            else:
+                return None
+            if self._conditions_hold(flat, scalar):
+                return scalar
+        raise GenerationError(f"no {kind} satisfies the if/then/else of the schema")
+
+    def _conditions_hold(self, flat: dict[str, Any], value: Any) -> bool:
+        """Whether no ``if``/``then``/``else`` of ``flat`` surely rejects the scalar ``value``.
+
+        Scalars are drawn from the other keywords and then filtered here: a value the ``if``
+        accepts must satisfy ``then`` (an XSD date pattern draws ``2023-02-30``, which the
+        compiled ``then: {format: date}`` rejects). Unknown answers pass: the validators judge
+        every document, and a rejected one is retried and counted, never written.
+        """
+        return all(
+            conditional_fits(self.view, conditional, value) is not False
+            for conditional in flat["_conditionals"]
+        )
+
+    def _assume_conditions(self, flat: dict[str, Any]) -> dict[str, Any]:
+        """``flat`` with the ``if`` and ``then`` of every conditional merged in, for objects and
+        arrays: a value built to satisfy both satisfies the conditional. Only the ``then`` side
+        is exercised (building a value the ``if`` rejects would need negation); the validators
+        still judge the result."""
+        if not flat["_conditionals"]:
+            return flat
+        parts = [
+            ("allOf", [side])
+            for condition, then, _otherwise in flat["_conditionals"]
+            for side in (condition, then)
+            if side is not None
+        ]
+        merged = merge_branches(self.view, {**flat, "_choices": parts}, lambda _k, _b: 0)
+        merged["_conditionals"] = []
+        return merged
 
     def _with_branches(
         self, flat: dict[str, Any], choices: list[tuple[str, list[Any]]], rng: random.Random
@@ -164,15 +209,28 @@ class JsonGenerator:
         fmt = flat.get("format")
         pattern = python_pattern(flat["pattern"]) if "pattern" in flat else None
         high = int(flat.get("maxLength", 10_000 if pattern or fmt else max(low, 12)))
+        # a format under 'then' (compiled XSD dates) is drawn from half the time: realistic
+        # RFC 3339 values, which satisfy the 'if' and so must satisfy the format too
+        then_formats = [
+            self.view.flat(then)["format"]
+            for _if, then, _else in flat["_conditionals"]
+            if then is not None and self.view.flat(then).get("format") in _DRAWN_FORMATS
+        ]
         for _ in range(40):
-            if fmt in ("date", "date-time", "time"):
+            if fmt in _DRAWN_FORMATS:
                 text = _format_value(fmt, rng)
+            elif then_formats and rng.random() < 0.5:
+                text = _format_value(rng.choice(then_formats), rng)
             elif pattern is not None:
                 text = self._sampler(pattern).sample(rng, repeat_slack=min(8, max(2, high - low)))
             else:
                 length = rng.randint(max(low, min(1, high)), min(high, low + 16))
                 text = "".join(rng.choice(_WORD_CHARS) for _ in range(length))
-            if low <= len(text) <= high and (pattern is None or re.search(pattern, text)):
+            if (
+                low <= len(text) <= high
+                and (pattern is None or re.search(pattern, text))
+                and self._conditions_hold(flat, text)
+            ):
                 return text
         raise GenerationError(f"no string for pattern={pattern!r} length {low}..{high}")
 
@@ -255,6 +313,7 @@ def merge_branches(
     merged["_choices"] = []
     merged["properties"] = dict(flat.get("properties", {}))
     merged["required"] = list(flat.get("required", []))
+    merged["_conditionals"] = list(flat.get("_conditionals", []))  # never the cached list
     for keyword, branches in flat["_choices"]:
         index = pick(keyword, branches)
         branch = view.flat(branches[index])
@@ -277,6 +336,8 @@ def merge_branches(
                 merged["_closed"] = merged["_closed"] or value
             elif key == "_choices":
                 merged["_choices"] += value
+            elif key == "_conditionals":
+                merged["_conditionals"] += [c for c in value if c not in merged["_conditionals"]]
             else:
                 merged.setdefault(key, value)
     if merged["_choices"]:

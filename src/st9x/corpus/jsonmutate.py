@@ -5,7 +5,8 @@ Entry point: :func:`mutate_json_corpus` (the JSON twin of :func:`st9x.corpus.mut
 The document is walked together with its schema (:class:`SchemaView` flattens ``$ref``/
 ``allOf``; the ``oneOf``/``anyOf`` branch the document took is merged in) to list *sites*:
 places where one constraint of a manifest ``constraint`` kind can be broken alone (a required
-property to drop, a closed object to extend, a date to make impossible...). Per case the kind
+property to drop, a closed object to extend, a date to make impossible -- including a date
+whose ``format`` sits under ``then``, as the XSD compiler emits it...). Per case the kind
 used least so far is chosen, so kinds spread evenly over a corpus. A mutant becomes an
 ``expected: invalid`` case only when jsonschema-rs rejects it, and python ``jsonschema`` too
 where it can evaluate the schema; anything else is a mutation-engine or validator problem,
@@ -15,7 +16,6 @@ written to ``problems/`` and listed in ``report.json``.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import random
 import re
 import shutil
@@ -30,7 +30,17 @@ import orjson
 
 from st9x.corpus.gen.corpusfiles import MANIFEST_NAME, REPORT_NAME, make_id, manifest, write_json
 from st9x.corpus.jsongen import dump_instance, float_multiple_ok, merge_branches
-from st9x.corpus.jsonschema_walk import DualJsonValidator, SchemaView, Verdict, load_schema_file
+from st9x.corpus.jsonschema_walk import (
+    DualJsonValidator,
+    SchemaView,
+    Verdict,
+    fits,
+    fits_flat,
+    format_fits,
+    load_schema_file,
+    pattern_compiles,
+    type_fits,
+)
 from st9x.errors import CorpusError
 
 #: The property name added by ``unexpected-element``: never declared by an ST.97 schema.
@@ -149,25 +159,8 @@ class SiteFinder:
         )
 
     def fits(self, node: Any, value: Any) -> bool | None:
-        """Whether the scalar ``value`` satisfies ``node``: True, False, or None when a keyword
-        this small evaluator does not model is present (callers then assume it may accept).
-
-        Only used to choose branches and keep mutants honest, never to judge documents: the
-        validators do that. Keywords of objects and arrays do not apply to a scalar.
-        """
-        flat = self.view.flat(node)
-        answers: list[bool | None] = []
-        for key, expected in flat.items():
-            if key in _SCALAR_VACUOUS:
-                continue
-            if key == "_choices":
-                for _keyword, branches in expected:
-                    answers.append(_any3(self.fits(branch, value) for branch in branches))
-            elif key == "not" and expected == {}:
-                answers.append(False)
-            else:
-                answers.append(_scalar_keyword_fits(key, expected, value))
-        return _all3(answers)
+        """Whether the scalar ``value`` satisfies ``node`` (see :func:`fits`)."""
+        return fits(self.view, node, value)
 
     def _taken(self, branches: list[Any], value: Any) -> int:
         """The index of the branch ``value`` most plausibly took: for a scalar, the first branch
@@ -181,7 +174,7 @@ class SiteFinder:
         for index, branch in enumerate(branches):
             flat = self.view.flat(branch)
             declared = flat.get("type")
-            if declared is not None and not _type_fits(declared, value):
+            if declared is not None and not type_fits(declared, value):
                 continue
             if isinstance(value, dict) and not set(flat.get("required", ())) <= value.keys():
                 continue
@@ -218,12 +211,17 @@ class SiteFinder:
         for keyword, branches in base["_choices"]:
             names: list[str] = []
             for branch in branches:
-                required = self.view.flat(branch).get("required")
-                if not required or set(self.view.flat(branch)) - {
-                    "required",
-                    "_closed",
-                    "_choices",
-                }:
+                branch_flat = self.view.flat(branch)
+                required = branch_flat.get("required")
+                # a branch that only requires names ('_conditionals' is always present, and
+                # counts only when a conditional is there)
+                others = {
+                    k
+                    for k, v in branch_flat.items()
+                    if k not in ("required", "_closed", "_choices", "_conditionals")
+                    or (k == "_conditionals" and v)
+                }
+                if not required or others:
                     names = []
                     break
                 names += [n for n in required if n not in names]
@@ -310,24 +308,23 @@ class SiteFinder:
 
     def _string_sites(self, flat: dict[str, Any], value: str, path: Path_) -> Iterator[Site]:
         where = _pointer(path)
-        fmt = flat.get("format")
-        if fmt in ("date", "date-time"):
-            impossible = "2023-02-29" if fmt == "date" else "2023-02-29T10:00:00Z"
-            pattern = flat.get("pattern")
-            if pattern is None or (_compiles(pattern) and re.search(pattern, impossible)):
+        if self._date_formats(flat):
+            # a date: break the calendar (the format), not the lexical form (the pattern)
+            for fmt, impossible, how in self._format_breaks(flat):
                 yield Site(
                     "date-time",
                     path,
-                    f"replaced the {fmt} at {where} by the impossible {impossible!r}",
+                    f"replaced the {fmt}{how} at {where} by the impossible {impossible!r}",
                     _replacer(path, impossible),
                     "format",
                     impossible,
                 )
+                break
             return
         low = int(flat.get("minLength", 0))
         high = flat.get("maxLength")
         pattern = flat.get("pattern")
-        if pattern is not None and _compiles(pattern):
+        if pattern is not None and pattern_compiles(pattern):
             for candidate in ("!" + value, value + "!", value[:-1], "!"):
                 if not re.search(pattern, candidate) and low <= len(candidate) <= (
                     high if isinstance(high, int) else 10**9
@@ -362,6 +359,53 @@ class SiteFinder:
                     value[: low - 1],
                 )
 
+    def _date_formats(self, flat: dict[str, Any]) -> list[str]:
+        """The ``date``/``date-time`` formats of ``flat``: its own, and those under the ``then``
+        or ``else`` of its conditionals (compiled XSD dates)."""
+        found = [flat["format"]] if flat.get("format") in _IMPOSSIBLE else []
+        for _if, *sides in flat["_conditionals"]:
+            for side in sides:
+                if side is not None and self.view.flat(side).get("format") in _IMPOSSIBLE:
+                    found.append(self.view.flat(side)["format"])
+        return found
+
+    def _format_breaks(self, flat: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+        """``(format, impossible value, where the format sits)`` for each date format of
+        ``flat`` whose impossible value surely breaks that format and nothing else.
+
+        A top-level format: every other keyword must surely accept the value. A format under
+        ``then`` (``else``): the ``if`` must surely accept (reject) the value, so the branch
+        applies to it, the branch without its format and everything outside the conditional
+        must surely accept it -- ``2023-02-29T10:00:00Z`` matches both the XSD pattern and the
+        RFC 3339 form of a compiled ``xsd:dateTime``. Any unknown answer drops the site.
+        """
+        fmt = flat.get("format")
+        if fmt in _IMPOSSIBLE:
+            impossible = _IMPOSSIBLE[fmt]
+            rest = {k: v for k, v in flat.items() if k != "format"}
+            if fits_flat(self.view, rest, impossible) is True:
+                yield fmt, impossible, ""
+        for conditional in flat["_conditionals"]:
+            condition, then, otherwise = conditional
+            rest = {**flat, "_conditionals": [c for c in flat["_conditionals"] if c != conditional]}
+            sides = ((then, True, " (under then)"), (otherwise, False, " (under else)"))
+            for side, wanted, how in sides:
+                if side is None:
+                    continue
+                side_flat = self.view.flat(side)
+                fmt = side_flat.get("format")
+                if fmt not in _IMPOSSIBLE:
+                    continue
+                impossible = _IMPOSSIBLE[fmt]
+                side_rest = {k: v for k, v in side_flat.items() if k != "format"}
+                if (
+                    fits(self.view, condition, impossible) is wanted
+                    and fits_flat(self.view, side_rest, impossible) is True
+                    and fits_flat(self.view, rest, impossible) is True
+                    and format_fits(fmt, impossible) is False
+                ):
+                    yield fmt, impossible, how
+
     def _number_sites(
         self, flat: dict[str, Any], value: int | float, path: Path_
     ) -> Iterator[Site]:
@@ -393,168 +437,15 @@ class SiteFinder:
             break
 
 
+#: A value of the format's syntax that no calendar has (2023 is not a leap year).
+_IMPOSSIBLE: dict[str, str] = {"date": "2023-02-29", "date-time": "2023-02-29T10:00:00Z"}
+
 _WRONG_TYPE: dict[str, Any] = {
     "string": 12345,
     "integer": "1",
     "number": "1.5",
     "boolean": "true",
 }
-
-
-def _type_fits(declared: Any, value: Any) -> bool:
-    names = declared if isinstance(declared, list) else [declared]
-    for name in names:
-        if name == "object" and isinstance(value, dict):
-            return True
-        if name == "array" and isinstance(value, list):
-            return True
-        if name == "string" and isinstance(value, str):
-            return True
-        if name == "boolean" and isinstance(value, bool):
-            return True
-        if name in ("number", "integer") and isinstance(value, (int, float)):
-            return not isinstance(value, bool)
-        if name == "null" and value is None:
-            return True
-    return False
-
-
-#: Keywords that never reject a scalar: annotations, and the object/array keywords (they apply
-#: only to instances of their type).
-_SCALAR_VACUOUS = frozenset(
-    {
-        "_closed",
-        "title",
-        "description",
-        "$comment",
-        "examples",
-        "default",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "$anchor",
-        "$dynamicAnchor",
-        "contentEncoding",
-        "contentMediaType",
-        "properties",
-        "patternProperties",
-        "additionalProperties",
-        "unevaluatedProperties",
-        "propertyNames",
-        "required",
-        "dependentRequired",
-        "dependentSchemas",
-        "dependencies",
-        "minProperties",
-        "maxProperties",
-        "items",
-        "prefixItems",
-        "additionalItems",
-        "unevaluatedItems",
-        "contains",
-        "minContains",
-        "maxContains",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-    }
-)
-
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DATE_TIME = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
-    r"([Zz]|[+-]([0-9]{2}):([0-9]{2}))"
-)
-
-
-def _all3(answers: Iterable[bool | None]) -> bool | None:
-    """Three-valued AND: False wins, then None (unknown), else True."""
-    seen = list(answers)
-    if False in seen:
-        return False
-    return None if None in seen else True
-
-
-def _any3(answers: Iterable[bool | None]) -> bool | None:
-    """Three-valued OR: True wins, then None (unknown), else False."""
-    seen = list(answers)
-    if True in seen:
-        return True
-    return None if None in seen else False
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _date_ok(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _format_fits(fmt: Any, value: Any) -> bool | None:
-    """``date`` and ``date-time`` (RFC 3339) only; other formats are unknown (None)."""
-    if not isinstance(value, str):
-        return True
-    if fmt == "date":
-        return bool(_DATE.fullmatch(value)) and _date_ok(value)
-    if fmt == "date-time":
-        match = _DATE_TIME.fullmatch(value)
-        if match is None or not _date_ok(match[1]):
-            return False
-        hour, minute, second = int(match[2]), int(match[3]), int(match[4])
-        offset_ok = match[7] is None or (int(match[7]) < 24 and int(match[8]) < 60)
-        return hour < 24 and minute < 60 and second < 61 and offset_ok
-    return None
-
-
-def _scalar_keyword_fits(key: str, expected: Any, value: Any) -> bool | None:
-    """One keyword of a flattened schema against a scalar (None: not modelled here)."""
-    if key == "type":
-        names = expected if isinstance(expected, list) else [expected]
-        if "integer" in names and _is_number(value) and float(value).is_integer():
-            return True
-        return _type_fits(expected, value)
-    if key == "enum":
-        return any(value == v and type(value) is type(v) for v in expected) or (
-            _is_number(value) and any(_is_number(v) and v == value for v in expected)
-        )
-    if key == "const":
-        return _scalar_keyword_fits("enum", [expected], value)
-    if key == "format":
-        return _format_fits(expected, value)
-    if key in ("pattern", "minLength", "maxLength"):
-        if not isinstance(value, str):
-            return True
-        if key == "minLength":
-            return len(value) >= expected
-        if key == "maxLength":
-            return len(value) <= expected
-        return bool(re.search(expected, value)) if _compiles(expected) else None
-    if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
-        if not _is_number(value) or not _is_number(expected):
-            return True if not _is_number(value) else None  # draft-04 boolean exclusives
-        if key == "minimum":
-            return value >= expected
-        if key == "maximum":
-            return value <= expected
-        if key == "exclusiveMinimum":
-            return value > expected
-        if key == "exclusiveMaximum":
-            return value < expected
-        return None  # multipleOf: float rounding differs between validators
-    return None
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
 
 
 def _other_value(fixed: Any) -> Any:
