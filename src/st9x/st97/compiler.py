@@ -48,11 +48,15 @@ from st9x.errors import SchemaError
 from st9x.st97 import simple as simple_mod
 from st9x.st97.losses import Loss, LossLog, locate
 from st9x.st97.model import (
+    TYPE_MEMBER,
     Prop,
     Shape,
     ShapeBuilder,
+    Wildcard,
     is_builtin,
     is_simple_valued,
+    namespace_regex,
+    regex_literal,
     simple_type_of,
 )
 from st9x.st97.names import PrefixTable, lower_camel, split_qname
@@ -61,6 +65,15 @@ from st9x.st97.regex import xsd_to_ecma
 
 XSD = "{http://www.w3.org/2001/XMLSchema}"
 JSONML_KEY = "st97_jsonmlElement"
+#: The generic element form (wildcard content, xsd:anyType): see the README.
+ANY_ELEMENT_KEY = "st97_anyElement"
+#: Element names in the generic form: Clark notation, ``{}`` for no namespace.
+ANY_NAME_PATTERN = r"^\{[^}]*\}[^{}]+$"
+
+
+def pointer_token(key: str) -> str:
+    """A ``$defs`` key as a JSON pointer token (RFC 6901: ``~`` → ``~0``, ``/`` → ``~1``)."""
+    return key.replace("~", "~0").replace("/", "~1")
 VERSION_PROPERTY = "schemaVersion"
 
 _NAME_PATTERNS = {
@@ -207,6 +220,7 @@ class _Compiler:
         self._pending: list[tuple[str, Any, str]] = []
         self._keys: dict[int, str] = {}
         self._reported_builtins: set[str] = set()
+        self.xsi_anyof = settings.xsi_type == "anyof"
 
     # -- keys and the definition worklist ----------------------------------------------------
     def key_for_type(self, xsd_type: Any) -> str:
@@ -310,7 +324,18 @@ class _Compiler:
         )
 
     def ref(self, key: str) -> dict[str, Any]:
-        return {"$ref": f"#/$defs/{key}"}
+        return {"$ref": f"#/$defs/{pointer_token(key)}"}
+
+    def is_open(self, xsd_type: Any) -> bool:
+        """Open definitions, closed where used: extension bases (decision 8) and, under
+        ``xsi-type=anyof``, every type derived from a named type (an xsi:type variant adds
+        ``$type`` beside a ``$ref`` to it, which a closed definition would reject)."""
+        if self.settings.v2 and self.shapes.is_base(xsd_type):
+            return True
+        if not self.xsi_anyof:
+            return False
+        base = getattr(xsd_type, "base_type", None)
+        return base is not None and not is_builtin(base)
 
     # -- elements ------------------------------------------------------------------------------
     def element_schema(self, decl: Any) -> dict[str, Any]:
@@ -331,19 +356,29 @@ class _Compiler:
             elif xsd_type.name is None and decl.parent is None:
                 key = self.key_for_element_type(decl)
             elif is_builtin(xsd_type):  # xsd:anyType
-                self.losses.add("any-type", decl, "element of type xsd:anyType: any content")
-                return {}
+                self.losses.add(
+                    "any-type", decl,
+                    "element of type xsd:anyType: content in the generic element form; global "
+                    "declarations inside it (processContents lax) are not applied",
+                )
+                result = self.any_element_ref()
+                return {"anyOf": [result, {"type": "null"}]} if decl.nillable else result
             else:
                 key = self.key_for_local_type(decl)
             if key:
                 result = self.ref(key)
-                if self.settings.v2 and self.shapes.is_base(xsd_type):
+                if self.is_open(xsd_type):
                     result = self.close(result, xsd_type)
             else:
                 result = self.type_definition(xsd_type)
             if decl.default is not None or decl.fixed is not None:
                 self.losses.add("element-default", decl,
                                 "default/fixed of an element with attributes is not expressed")
+        variants = self.shapes.xsi_variants(decl)
+        if variants:
+            branches = [] if getattr(xsd_type, "abstract", False) else [result]
+            branches.extend(self.xsi_variant(t) for t in variants.values())
+            result = {"anyOf": branches}
         if decl.nillable:
             result = {"anyOf": [result, {"type": "null"}]}
         return result
@@ -365,8 +400,71 @@ class _Compiler:
         if is_simple_valued(xsd_type):
             return self.simple_body(simple_type_of(xsd_type))
         shape = self.shapes.shape(xsd_type)
-        closed = not (self.settings.v2 and self.shapes.is_base(xsd_type))
-        return self.shape_schema(shape, closed=closed)
+        return self.shape_schema(shape, closed=not self.is_open(xsd_type))
+
+    def xsi_variant(self, xsd_type: Any) -> dict[str, Any]:
+        """An element whose instance names ``xsd_type`` in ``xsi:type``: the derived type's
+        (open) definition closed here, plus the required ``$type`` member."""
+        out = self.close(self.ref(self.key_for_type(xsd_type)), xsd_type)
+        out["properties"] = {**out.get("properties", {}),
+                             TYPE_MEMBER: {"const": xsd_type.name}}
+        out["required"] = [TYPE_MEMBER]
+        return out
+
+    def any_element_ref(self) -> dict[str, Any]:
+        """``$ref`` to the generic element form (defined on first use)."""
+        if ANY_ELEMENT_KEY not in self.defs:
+            self.defs[ANY_ELEMENT_KEY] = {
+                "type": "object",
+                "properties": {
+                    "attributes": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "content": {"type": "array", "items": {"anyOf": [
+                        {"type": "string"},
+                        {"type": "object", "minProperties": 1, "maxProperties": 1,
+                         "propertyNames": {"pattern": ANY_NAME_PATTERN},
+                         "additionalProperties": self.ref(ANY_ELEMENT_KEY)},
+                    ]}},
+                },
+                "additionalProperties": False,
+            }
+        return self.ref(ANY_ELEMENT_KEY)
+
+    # -- wildcards -----------------------------------------------------------------------------
+    def wildcard_members(self, wildcards: list[Wildcard], any_attribute: Any, *,
+                         exclude: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any],
+                                                           list[dict[str, Any]]]:
+        """(typed member properties, patternProperties, presence constraints) of the wildcards
+        of one object. Typed members (lax/strict with a global declaration) are named
+        properties holding arrays of the declaration's JSON; the rest of a wildcard's namespace
+        constraint is a ``patternProperties`` entry whose pattern excludes the typed names of
+        the whole shape (``exclude``): a name matching both would have to satisfy both."""
+        typed: dict[str, Any] = {}
+        patterns: dict[str, Any] = {}
+        presence: list[dict[str, Any]] = []
+        lookahead = ""
+        if exclude:
+            names = "|".join(regex_literal(k) for k in sorted(exclude))
+            lookahead = f"(?!(?:{names})$)"
+        for w in wildcards:
+            for key, decl in w.typed.items():
+                if key not in typed:
+                    typed[key] = self._member_array(self.element_schema(decl), w)
+            if w.generic:
+                pattern = "^" + lookahead + w.pattern[1:]
+                patterns.setdefault(pattern, self._member_array(self.any_element_ref(), w))
+            if w.min_occurs >= 1:
+                presence.append({"not": {"propertyNames": {"not": {"pattern": w.pattern}}}})
+        if any_attribute is not None:
+            patterns.setdefault(namespace_regex(any_attribute, attribute=True),
+                                {"type": "string"})
+        return typed, patterns, presence
+
+    @staticmethod
+    def _member_array(item: dict[str, Any], w: Wildcard) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "array", "items": item, "minItems": 1}
+        if w.max_occurs is not None:
+            out["maxItems"] = w.max_occurs
+        return out
 
     def shape_schema(self, shape: Shape, *, closed: bool) -> dict[str, Any]:
         if shape.kind == "collection":
@@ -379,11 +477,22 @@ class _Compiler:
             return out
         if shape.kind == "mixed" and self.settings.mixed == "jsonml":
             return self.jsonml_schema(shape)
+        exclude = shape.typed_members()
         if shape.base is not None:
-            own = self.object_schema(shape.own, shape.own_constraints, closed=False)
+            base_any = self.shapes.shape(shape.base).any_attribute
+            own = self.object_schema(
+                shape.own, shape.own_constraints, closed=False,
+                wild=self.wildcard_members(
+                    shape.own_wildcards,
+                    shape.any_attribute if base_any is None else None, exclude=exclude))
             out = {"allOf": [self.ref(self.key_for_type(shape.base)), own]}
             return self.close(out, shape.xsd_type) if closed else out
-        return self.object_schema(shape.props, shape.constraints, closed=closed)
+        wild = None
+        if shape.wildcards or shape.any_attribute is not None:
+            wild = self.wildcard_members(
+                [] if shape.kind == "mixed" else shape.wildcards, shape.any_attribute,
+                exclude=exclude)
+        return self.object_schema(shape.props, shape.constraints, closed=closed, wild=wild)
 
     def close(self, schema: dict[str, Any], xsd_type: Any) -> dict[str, Any]:
         """Close an open type where it is used (``{"$ref": base}``) or an extension's
@@ -402,20 +511,35 @@ class _Compiler:
         out = {key: value for key, value in schema.items() if key not in ("$ref", "allOf")}
         out["allOf"] = parts
         out["properties"] = {prop.name: True for prop in shape.props}
+        if shape.kind != "mixed":
+            out["properties"].update((key, True) for key in shape.typed_members())
+        patterns = [w.pattern for w in shape.wildcards if shape.kind != "mixed"]
+        if shape.any_attribute is not None:
+            patterns.append(namespace_regex(shape.any_attribute, attribute=True))
+        if patterns:
+            out["patternProperties"] = {p: True for p in patterns}
         out["additionalProperties"] = False
         return out
 
     def object_schema(self, props: list[Prop], constraints: list[dict[str, Any]], *,
-                      closed: bool) -> dict[str, Any]:
+                      closed: bool, wild: tuple[dict[str, Any], dict[str, Any],
+                                                list[dict[str, Any]]] | None = None,
+                      ) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "object", "properties": {}}
         required = []
         for prop in props:
             out["properties"][prop.name] = self.prop_schema(prop)
             if prop.required:
                 required.append(prop.name)
+        presence: list[dict[str, Any]] = []
+        if wild is not None:
+            typed, patterns, presence = wild
+            out["properties"].update(typed)
+            if patterns:
+                out["patternProperties"] = patterns
         if required:
             out["required"] = required
-        emitted = [self.constraint_schema(c) for c in constraints]
+        emitted = [self.constraint_schema(c) for c in constraints] + presence
         if len(emitted) == 1:
             out.update(emitted[0])
         elif emitted:
@@ -440,7 +564,7 @@ class _Compiler:
                 return {"type": "string"}
             return self.simple_schema(prop.component)
         if prop.kind == "content":
-            return self.content_schema(prop)
+            return self.content_schema(prop, prop.shape)
         if prop.kind == "group":
             assert prop.shape is not None
             inner: dict[str, Any]
@@ -474,7 +598,7 @@ class _Compiler:
             ]}
         return self.element_schema(prop.component)
 
-    def content_schema(self, prop: Prop) -> dict[str, Any]:
+    def content_schema(self, prop: Prop, shape: Shape | None = None) -> dict[str, Any]:
         alternatives: list[dict[str, Any]] = [{"type": "string"}]
         for key, decl in prop.members.values():
             alternatives.append({
@@ -483,6 +607,24 @@ class _Compiler:
                 "required": [key],
                 "additionalProperties": False,
             })
+        if shape is not None and shape.wildcards:
+            # wildcard elements in mixed content: one-property items, like declared ones
+            exclude = shape.typed_members()
+            typed = {key: self.element_schema(decl) for key, decl in exclude.items()}
+            for key, schema in typed.items():
+                alternatives.append({"type": "object", "properties": {key: schema},
+                                     "required": [key], "additionalProperties": False})
+            lookahead = ""
+            if exclude:
+                names = "|".join(regex_literal(k) for k in sorted(exclude))
+                lookahead = f"(?!(?:{names})$)"
+            for pattern in dict.fromkeys(w.pattern for w in shape.wildcards if w.generic):
+                alternatives.append({
+                    "type": "object", "minProperties": 1, "maxProperties": 1,
+                    "patternProperties": {"^" + lookahead + pattern[1:]:
+                                          self.any_element_ref()},
+                    "additionalProperties": False,
+                })
         return {"type": "array", "items": {"anyOf": alternatives}}
 
     def jsonml_schema(self, shape: Shape) -> dict[str, Any]:
@@ -492,7 +634,7 @@ class _Compiler:
             "type": "array",
             "prefixItems": [{"type": "string"}, {"type": "object",
                                                  "additionalProperties": {"type": "string"}}],
-            "items": {"anyOf": [{"type": "string"}, {"$ref": f"#/$defs/{JSONML_KEY}"}]},
+            "items": {"anyOf": [{"type": "string"}, self.ref(JSONML_KEY)]},
             "minItems": 2,
         })
         return {

@@ -12,9 +12,17 @@ schema is converted as far as possible and :class:`~st9x.st97.errors.ConversionE
 it stopped (XML path and line, or JSON pointer) and carries the partial result.
 
 What is *not* carried over, by design: comments and processing instructions, ``xsi:*``
-attributes (``schemaLocation`` …), insignificant whitespace between elements, and the lexical
-form of typed values (``+01`` in an ``xsd:int`` comes back as ``1``; whitespace in collapsed
-types comes back collapsed). Decimals keep their digits (:mod:`st9x.st97.jsonio`).
+attributes (``schemaLocation`` …) other than ``xsi:nil`` (``null``) and ``xsi:type`` (``$type``
+under ``xsi-type=anyof``, refused otherwise), insignificant whitespace between elements, and the
+lexical form of typed values (``+01`` in an ``xsd:int`` comes back as ``1``; whitespace in
+collapsed types comes back collapsed). Decimals keep their digits (:mod:`st9x.st97.jsonio`).
+
+Wildcards: an element matched by ``xsd:any`` becomes a member named by its Clark name
+(``"{urn:x}Note": [...]``), typed with its global declaration (lax/strict) or in the generic
+element form ``{"attributes": {...}, "content": ["text", {"{ns}Child": {...}}]}``; an attribute
+matched by ``xsd:anyAttribute`` a string member ``"@{ns}local"``. Both are looked for only when a
+tag or attribute is not in the plan's tables (a fallback, no cost on the common path); on the way
+back, members wait in the queues for the ``xsd:any`` particle that allows their namespace.
 """
 
 from __future__ import annotations
@@ -31,10 +39,13 @@ from st9x.st97 import simple as simple_mod
 from st9x.st97.compiler import VERSION_PROPERTY, Compilation
 from st9x.st97.errors import ConversionError
 from st9x.st97.model import (
+    TYPE_MEMBER,
     Prop,
     Shape,
     is_simple_valued,
     iter_elements,
+    member_key,
+    member_tag,
     substitution_candidates,
 )
 from st9x.st97.names import WELL_KNOWN_PREFIXES, split_qname
@@ -46,6 +57,7 @@ from st9x.st97.plan import (
     JSONML,
     MIXED,
     OBJECT,
+    P_ANY,
     P_ATTRIBUTE,
     P_ELEMENT,
     P_GROUP,
@@ -55,6 +67,7 @@ from st9x.st97.plan import (
     SINGLE,
     STR_KINDS,
     UNCOMPILED,
+    WILD,
     ElementPlan,
     Particle,
     Plans,
@@ -66,6 +79,17 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XSI_NIL = f"{{{XSI_NS}}}nil"
 XSI_TYPE = f"{{{XSI_NS}}}type"
 XSI_PREFIX = f"{{{XSI_NS}}}"
+#: xsi attributes that are processing hints, not data: dropped in the generic form too
+XSI_HINTS = frozenset({f"{XSI_PREFIX}schemaLocation", f"{XSI_PREFIX}noNamespaceSchemaLocation"})
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:].partition("}")[0] if tag[:1] == "{" else ""
+
+
+def _token(key: str) -> str:
+    """A member name as a JSON pointer segment (wildcard names hold ``/`` and ``~``)."""
+    return "/" + key.replace("~", "~0").replace("/", "~1")
 
 # A JSON pointer, built lazily because it is only read when a conversion fails: a string, or
 # (parent, "/name", None) → parent + "/name", (parent, "/local", n) → parent + "/local[n]",
@@ -116,7 +140,7 @@ class _Queues:
     no value anywhere, so it cannot be available, and a particle whose QNames are all outside
     it cannot emit anything."""
 
-    __slots__ = ("count", "live", "plain", "shared", "total")
+    __slots__ = ("count", "live", "plain", "shared", "total", "wild")
 
     def __init__(self) -> None:
         self.plain: dict[str, deque[Any]] = {}
@@ -124,6 +148,24 @@ class _Queues:
         self.count: dict[str, int] = {}
         self.live: set[str] = set()
         self.total = 0
+        # wildcard members in JSON order: (tag, value, typed plan or None, pointer); counted
+        # under the name WILD, which only xsd:any particles list among their QNames
+        self.wild: list[tuple[str, Any, ElementPlan | None, Where]] = []
+
+    def add_wild(self, tag: str, value: Any, plan: ElementPlan | None, where: Where) -> None:
+        self.wild.append((tag, value, plan, where))
+        self.count[WILD] = self.count.get(WILD, 0) + 1
+        self.live.add(WILD)
+        self.total += 1
+
+    def take_wild(self, index: int) -> tuple[str, Any, ElementPlan | None, Where]:
+        item = self.wild.pop(index)
+        left = self.count[WILD] - 1
+        self.count[WILD] = left
+        if not left:
+            self.live.discard(WILD)
+        self.total -= 1
+        return item
 
     def add(self, qname: str, values: list[Any]) -> None:
         plain = self.plain.get(qname)
@@ -165,6 +207,7 @@ class _Queues:
         for q, d in self.shared.items():
             if any(item[0] == q for item in d):
                 left.append(q)
+        left.extend(item[0] for item in self.wild)
         return sorted(set(left))
 
 
@@ -259,9 +302,11 @@ class Mapper:
         if attrib:
             nil = None
             for qname, raw in attrib:
-                if qname == XSI_TYPE:
-                    raise self._error(elem,
-                                      "xsi:type is not supported by the schema-driven mapper")
+                if qname == XSI_TYPE and plan.xsi_clark is None:
+                    typed = self._xsi_plan(elem, plan, raw)
+                    if typed is not None:
+                        self._convert_typed(elem, typed, container, key)
+                        return
                 if qname == XSI_NIL:
                     nil = raw
             if nil == "true" or nil == "1":
@@ -341,6 +386,9 @@ class Mapper:
                     tag = child.tag
                     if not isinstance(tag, str):
                         continue  # comments and processing instructions are not data
+                    if plan.wild is not None:  # an xsd:any member (the only extra cost)
+                        self._wild_to_json(child, elem, plan, obj)
+                        continue
                     raise self._error(child, f"unexpected element {tag} in {elem.tag}")
                 mode, name, cplan, ckey, leaf, conv = entry
                 if mode == ARRAY:
@@ -415,7 +463,12 @@ class Mapper:
         """The rarer kinds: mixed content, collections, JsonML, xsd:anyType."""
         kind = plan.kind
         if kind == ANYTYPE:
-            raise self._error(elem, "element of type xsd:anyType cannot be mapped")
+            value = self._generic(elem)
+            if key is None:
+                container.append(value)
+            else:
+                container[key] = value
+            return
         if kind == MIXED:
             obj: dict[str, Any] = {}
             if key is None:
@@ -440,6 +493,97 @@ class Mapper:
         else:
             container[key] = value
 
+    # -- xsi:type and wildcards (fallbacks: reached only when the plan's tables have no entry)
+    def _xsi_plan(self, elem: Any, plan: ElementPlan, raw: str) -> ElementPlan | None:
+        """The plan for ``xsi:type="raw"`` on ``elem``: ``None`` when it names the declared type
+        (nothing to record) or the element is of ``xsd:anyType`` (the generic form keeps the
+        attribute); a derived type's plan; else a ConversionError (never dropped silently)."""
+        if plan.kind == ANYTYPE:
+            return None
+        value = raw.strip()
+        prefix, _, local = value.rpartition(":")
+        namespace = elem.nsmap.get(prefix or None)
+        if prefix and namespace is None:
+            raise self._error(elem, f"xsi:type {value!r}: prefix {prefix!r} is not bound")
+        clark = f"{{{namespace}}}{local}" if namespace else local
+        if clark == plan.xsd_type.name:
+            return None
+        variants = plan.xsi_types
+        if variants is None or clark not in variants:
+            if self.settings.xsi_type != "anyof":
+                raise self._error(elem, f"xsi:type {value!r}: type substitution is not mapped "
+                                        "under xsi-type=none (compile with xsi-type=anyof)")
+            raise self._error(elem, f"xsi:type {value!r}: not a type derived from the declared "
+                                    "type whose JSON form can carry $type in this compilation")
+        return self._plans.of_type(plan.decl, variants[clark])
+
+    def _convert_typed(self, elem: Any, typed: ElementPlan, container: Any,
+                       key: str | None) -> None:
+        """Convert with a derived type's plan and record it as ``$type``."""
+        self._convert(elem, typed, container, key)
+        placed = container[-1] if key is None else container[key]
+        if not isinstance(placed, dict):
+            raise self._error(elem, "xsi:type on an element whose JSON value is not an object "
+                                    "(xsi:nil): the type cannot be recorded")
+        placed[TYPE_MEMBER] = typed.xsi_clark
+
+    def _wild_member(self, child: Any, elem: Any, plan: ElementPlan,
+                     where: str) -> tuple[str, ElementPlan | None]:
+        """(member name, typed plan or None for the generic form) of an element that no
+        declaration of ``plan`` takes, or the usual "unexpected element" error."""
+        tag = child.tag
+        cached = plan.wild_cache.get(tag)
+        if cached is None:
+            shape = plan.wild
+            found = shape.resolve_member(tag) if shape is not None else None
+            if found is None:
+                raise self._error(child, f"unexpected element {tag} in {where}")
+            cached = (member_key(tag), None if found[1] is None else self._plans.of(found[1]))
+            plan.wild_cache[tag] = cached
+        return cached
+
+    def _wild_to_json(self, child: Any, elem: Any, plan: ElementPlan,
+                      obj: dict[str, Any]) -> None:
+        """An element matched by ``xsd:any``: appended to the array of its member name."""
+        if plan.kind == MIXED:
+            raise self._error(child, f"unexpected element {child.tag} in {elem.tag}")
+        key, wplan = self._wild_member(child, elem, plan, str(elem.tag))
+        items = obj.get(key)
+        if items is None:
+            items = obj[key] = []
+        if wplan is None:
+            items.append(self._generic(child))
+        else:
+            self._convert(child, wplan, items, None)
+
+    def _generic(self, elem: Any) -> dict[str, Any]:
+        """The generic element form: ``{"attributes": {clark: str}, "content": [str |
+        {"{ns}local": generic}]}``, each part only when not empty; order, namespaces and mixed
+        text kept; comments and processing instructions dropped (their tails kept)."""
+        out: dict[str, Any] = {}
+        attrib = elem.items()
+        if attrib:
+            attrs = {q: v for q, v in attrib if q not in XSI_HINTS}
+            if attrs:
+                out["attributes"] = attrs
+        content: list[Any] = []
+        text = elem.text
+        if text:
+            content.append(text)
+        for child in elem:
+            tag = child.tag
+            if isinstance(tag, str):
+                content.append({member_key(tag): self._generic(child)})
+            tail = child.tail
+            if tail:
+                if content and type(content[-1]) is str:
+                    content[-1] += tail
+                else:
+                    content.append(tail)
+        if content:
+            out["content"] = content
+        return out
+
     def _attributes(self, elem: Any, plan: ElementPlan, obj: dict[str, Any],
                     attrib: list[tuple[str, str]]) -> None:
         attrs = plan.attrs
@@ -447,6 +591,11 @@ class Mapper:
             entry = attrs.get(qname)
             if entry is None:
                 if qname.startswith(XSI_PREFIX):
+                    continue
+                wild = plan.wild
+                if wild is not None and wild.any_attribute is not None and \
+                        wild.any_attribute.is_namespace_allowed(_namespace(qname)):
+                    obj["@" + qname] = raw  # an xsd:anyAttribute member
                     continue
                 raise self._error(elem, f"undeclared attribute {qname}")
             name, conv, groups = entry
@@ -479,6 +628,9 @@ class Mapper:
                 continue
             path = shape.elements.get(tag)
             if path is None:
+                if plan.wild is not None:
+                    self._wild_to_json(child, elem, plan, obj)
+                    continue
                 raise self._error(child, f"unexpected element {tag} in {elem.tag}")
             for alternative in shape.more_paths.get(tag, ()):
                 if not self._is_full(obj, path):
@@ -597,7 +749,15 @@ class Mapper:
                 else:
                     self._convert(child, cplan, item, key)
             elif isinstance(tag, str):
-                raise self._error(child, f"unexpected element {tag} in mixed content")
+                if plan.wild is None or not plan.wild.wildcards:
+                    raise self._error(child, f"unexpected element {tag} in mixed content")
+                key, wplan = self._wild_member(child, elem, plan, "mixed content")
+                item = {}
+                content.append(item)
+                if wplan is None:
+                    item[key] = self._generic(child)
+                else:
+                    self._convert(child, wplan, item, key)
             tail = child.tail
             if tail:
                 if content and isinstance(content[-1], str):
@@ -682,7 +842,13 @@ class Mapper:
             return root_name, holder[0]
         path = shape.elements.get(elem.tag)
         if path is None:
-            raise self._error(elem, f"unexpected element {elem.tag}")
+            found = shape.resolve_member(elem.tag) if shape.kind != "mixed" else None
+            if found is None:
+                raise self._error(elem, f"unexpected element {elem.tag}")
+            if found[1] is None:
+                return member_key(elem.tag), self._generic(elem)
+            self._convert(elem, self._plans.of(found[1]), holder, None)
+            return member_key(elem.tag), holder[0]
         obj: dict[str, Any] = {}
         self._place_child(obj, path, elem)
         (name, value), = obj.items()
@@ -755,6 +921,9 @@ class Mapper:
 
         ``where`` is the JSON pointer of ``value``, kept lazy (see :data:`Where`) because it is
         only ever read when something fails."""
+        if plan.xsi_types is not None and type(value) is dict and TYPE_MEMBER in value:
+            self._build_typed(value, plan, parent, where, nsmap, holder)
+            return
         name = plan.tag
         if parent is None:
             elem = etree.Element(name, nsmap=nsmap)
@@ -775,7 +944,8 @@ class Mapper:
                 elem.text = self._encode(where, value, plan.st)
             return
         if kind == ANYTYPE:
-            raise self._fail(where, "element of type xsd:anyType cannot be mapped")
+            self._fill_generic(value, elem, where)
+            return
         if kind == UNCOMPILED:
             self._plans.compile(plan)
             kind = plan.kind
@@ -811,6 +981,138 @@ class Mapper:
             if left:
                 raise self._fail(where, "could not place " + ", ".join(left) +
                                  " where the XSD content model allows it")
+
+    def _build_typed(self, value: dict[str, Any], plan: ElementPlan, parent: Any,
+                     where: Where, nsmap: dict[str | None, str] | None,
+                     holder: list[Any] | None) -> None:
+        """An object with ``$type``: built with the derived type's plan, ``xsi:type`` set."""
+        clark = value[TYPE_MEMBER]
+        assert plan.xsi_types is not None
+        xsd_type = plan.xsi_types.get(clark) if isinstance(clark, str) else None
+        if xsd_type is None:
+            raise self._fail((where, "/" + TYPE_MEMBER, None),
+                             f"{clark!r} is not a type derived from the declared type in "
+                             "this compilation")
+        rest = {k: v for k, v in value.items() if k != TYPE_MEMBER}
+        self._build(rest, self._plans.of_type(plan.decl, xsd_type), parent, where, nsmap,
+                    holder)
+        elem = holder[-1] if parent is None and holder else parent[-1]
+        namespace, local = split_qname(clark)
+        if not namespace:
+            if elem.nsmap.get(None):
+                raise self._fail(where, f"xsi:type {local!r} has no namespace but a default "
+                                        "namespace is in scope")
+            elem.set(XSI_TYPE, local)
+            return
+        prefix = next((p for p, u in elem.nsmap.items() if u == namespace and p), None)
+        if prefix is None:  # bind a prefix on the element: lxml declares one for an attribute
+            marker = f"{{{namespace}}}st9x-xsi-type"
+            elem.set(marker, "")
+            del elem.attrib[marker]
+            prefix = next(p for p, u in elem.nsmap.items() if u == namespace and p)
+        elem.set(XSI_TYPE, f"{prefix}:{local}")
+
+    def _fill_generic(self, value: Any, elem: Any, where: Where) -> None:
+        """Attributes and content of the generic element form onto ``elem``."""
+        if type(value) is not dict or not set(value) <= {"attributes", "content"}:
+            raise self._fail(where, "expected the generic element form {\"attributes\": {...}, "
+                                    "\"content\": [...]}")
+        attrs = value.get("attributes")
+        if attrs is not None:
+            if type(attrs) is not dict:
+                raise self._fail((where, "/attributes", None), "expected an object")
+            for qname, raw in attrs.items():
+                if type(raw) is not str:
+                    raise self._fail((where, "/attributes", None),
+                                     f"attribute {qname!r}: expected a string")
+                try:
+                    elem.set(qname, raw)
+                except (ValueError, TypeError):
+                    raise self._fail((where, "/attributes", None),
+                                     f"{qname!r} is not an attribute name") from None
+        content = value.get("content")
+        if content is None:
+            return
+        if type(content) is not list:
+            raise self._fail((where, "/content", None), "expected an array")
+        last: Any = None
+        for i, item in enumerate(content):
+            if type(item) is str:
+                if last is None:
+                    elem.text = (elem.text or "") + item
+                else:
+                    last.tail = (last.tail or "") + item
+                continue
+            if type(item) is not dict or len(item) != 1:
+                raise self._fail(((where, "/content", None), "/", i),
+                                 "expected a string or a one-property object")
+            (key, x), = item.items()
+            last = self._generic_child(key, x, elem, (((where, "/content", None), "/", i),
+                                                      _token(key), None))
+
+    def _generic_child(self, key: str, value: Any, parent: Any, where: Where) -> Any:
+        if key[:1] != "{" or "}" not in key:
+            raise self._fail(where, f"{key!r} is not an element name ({{namespace}}local)")
+        try:
+            elem = SubElement(parent, member_tag(key))
+        except ValueError:
+            raise self._fail(where, f"{key!r} is not an element name") from None
+        self._fill_generic(value, elem, where)
+        return elem
+
+    def _flatten_wild(self, props: PropsPlan, value: dict[str, Any], elem: Any,
+                      queues: _Queues, where: Where) -> None:
+        """Wildcard members of ``value``: ``@`` attributes onto ``elem``, elements onto the
+        queues (in JSON order) for the ``xsd:any`` particles; any other unknown name fails."""
+        shape = props.wild
+        assert shape is not None
+        known = props.known
+        for key, v in value.items():
+            if key in known:
+                continue
+            first = key[:1]
+            if first == "@" and shape.any_attribute is not None and \
+                    shape.any_attribute.is_namespace_allowed(_namespace(key[1:])):
+                if type(v) is not str:
+                    raise self._fail((where, _token(key), None), "expected a string")
+                try:
+                    elem.set(key[1:], v)
+                except (ValueError, TypeError):
+                    raise self._fail((where, _token(key), None),
+                                     "not an attribute name") from None
+                continue
+            found = None
+            if first == "{" and "}" in key and shape.kind != "mixed":
+                found = shape.resolve_member(member_tag(key))
+            if found is None:
+                unknown = sorted(k for k in value if k not in known)
+                raise self._fail(where, f"unknown properties {unknown}")
+            at = (where, _token(key), None)
+            if not isinstance(v, list):
+                raise self._fail(at, "expected an array")
+            wplan = None if found[1] is None else self._plans.of(found[1])
+            tag = member_tag(key)
+            for i, one in enumerate(v):
+                queues.add_wild(tag, one, wplan, (at, "/", i))
+
+    def _walk_wild(self, node: Particle, queues: _Queues, elem: Any) -> bool:
+        """An ``xsd:any`` particle: emit the waiting members it allows, in JSON order."""
+        wild = node.wild
+        items = queues.wild
+        max_occurs = node.max_occurs
+        n = i = 0
+        while i < len(items) and (max_occurs is None or n < max_occurs):
+            tag = items[i][0]
+            if not wild.is_namespace_allowed(_namespace(tag)):
+                i += 1
+                continue
+            _, one, wplan, where = queues.take_wild(i)
+            if wplan is None:
+                self._generic_child(member_key(tag), one, elem, where)
+            else:
+                self._build(one, wplan, elem, where)
+            n += 1
+        return n > 0
 
     def _build_direct(self, value: dict[str, Any], plan: ElementPlan,
                       direct: tuple[tuple[str, ElementPlan, str, int | None], ...], elem: Any,
@@ -853,13 +1155,16 @@ class Mapper:
         known = props.known
         for key in value:
             if key not in known:
+                if props.wild is not None:
+                    self._flatten_wild(props, value, elem, queues, where)
+                    break
                 unknown = sorted(set(value) - known)
                 raise self._fail(where, f"unknown properties {unknown}")
         entries = props.entries
         if props.selective and len(entries) > 2 * len(value) + 4:
             # few of many properties present: visit those, still in the shape's order
             index = props.index
-            entries = tuple(entries[i] for i in sorted(index[k] for k in value))
+            entries = tuple(entries[i] for i in sorted(index[k] for k in value if k in index))
         for name, kind, prop, slash, a, b in entries:
             if name not in value:
                 continue
@@ -949,7 +1254,7 @@ class Mapper:
                     break
             return n > 0
         if node.kind != P_GROUP:
-            return False
+            return node.kind == P_ANY and self._walk_wild(node, queues, elem)
         emitted = False
         reps = 0
         max_occurs = node.max_occurs
@@ -1045,7 +1350,18 @@ class Mapper:
             (key, x), = item.items()
             cplan = by_key.get(key)
             if cplan is None:
-                raise self._fail((where, "/", i), f"{key!r} is not allowed in this content")
+                shape = plan.wild
+                found = (shape.resolve_member(member_tag(key)) if shape is not None
+                         and key[:1] == "{" and "}" in key else None)
+                if found is None:
+                    raise self._fail((where, "/", i), f"{key!r} is not allowed in this content")
+                at = ((where, "/", i), _token(key), None)
+                if found[1] is None:
+                    last = self._generic_child(key, x, elem, at)
+                else:
+                    self._build(x, self._plans.of(found[1]), elem, at)
+                    last = elem[-1]
+                continue
             self._build(x, cplan, elem, ((where, "/", i), "/" + key, None))
             last = elem[-1]
 

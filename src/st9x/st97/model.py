@@ -12,6 +12,7 @@ that holds it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,95 @@ from st9x.st97.profiles import Settings
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+#: The JSON member that carries an instance's ``xsi:type`` (option ``xsi-type=anyof``): no
+#: property name can be ``$type`` (names come from NCNames, ``value``/``content``/``$`` and
+#: suffixes), nor can a wildcard member (those start with ``{`` or ``@``).
+TYPE_MEMBER = "$type"
+#: A lax/strict wildcard is converted with the global declarations it matches (typed members)
+#: only when there are at most this many; beyond that its content is generic (reported).
+MAX_TYPED_MEMBERS = 32
+#: xsi:type variants per element declaration beyond which none is emitted (reported).
+MAX_XSI_VARIANTS = 16
+
+
+def member_key(tag: str) -> str:
+    """JSON member name of an element matched by a wildcard: its Clark name, with ``{}`` for no
+    namespace (``{urn:x}Note``, ``{}Note``), so that it always starts with ``{`` and can never be
+    a declared property name (those are lowerCamelCase NCNames)."""
+    return tag if tag[:1] == "{" else "{}" + tag
+
+
+def member_tag(key: str) -> str:
+    """The lxml tag of a wildcard member name (inverse of :func:`member_key`)."""
+    return key[2:] if key.startswith("{}") else key
+
+
+def attribute_member_key(qname: str) -> str:
+    """JSON member name of an attribute matched by ``xsd:anyAttribute``: ``@`` + its Clark name
+    as lxml writes it (``@{http://www.w3.org/XML/1998/namespace}lang``, ``@lang`` when it has
+    no namespace)."""
+    return "@" + qname
+
+
+def regex_literal(text: str) -> str:
+    """Escape an ECMA-262 (``u`` flag) / Python ``re`` literal: only syntax characters, because
+    ECMA-262 with ``u`` rejects identity escapes such as ``\\-`` or ``\\#``."""
+    return re.sub(r"([\\^$.*+?()\[\]{}|/])", r"\\\1", text)
+
+
+def namespace_regex(wildcard: Any, *, attribute: bool) -> str:
+    """The member-name pattern of a wildcard's namespace constraint (anchored).
+
+    Elements: ``^\\{NS\\}local$``; attributes: ``^@\\{NS\\}local$`` or ``^@local$`` for no
+    namespace. ``##other`` is a negative lookahead on the target namespace."""
+    names = set(getattr(wildcard, "namespace", ()) or ())
+    target = getattr(wildcard, "target_namespace", "") or ""
+    local = "[^{}]+" if not attribute else "[^{}@]+"
+    if "##any" in names or getattr(wildcard, "not_namespace", None):
+        spaces = "[^}]*"
+        absent = True
+        named = "[^}]+"
+    elif "##other" in names:
+        absent = False
+        named = f"(?!{regex_literal(target)}\\}})[^}}]+" if target else "[^}]+"
+        spaces = named
+    else:
+        absent = "" in names
+        listed = sorted(n for n in names if n)
+        named = "(?:" + "|".join(regex_literal(n) for n in listed) + ")" if listed else ""
+        spaces = "(?:" + "|".join(["", *(regex_literal(n) for n in listed)] if absent else
+                                  [regex_literal(n) for n in listed]) + ")"
+    if not attribute:
+        return f"^\\{{{spaces}\\}}{local}$"
+    options = []
+    if named:
+        options.append(f"\\{{{named}\\}}{local}")
+    if absent:
+        options.append(local)
+    return "^@(?:" + "|".join(options) + ")$" if options else "^@(?!)$"
+
+
+@dataclass(eq=False)
+class Wildcard:
+    """An ``xsd:any`` particle as the JSON shape sees it.
+
+    ``typed``: member name → global element declaration (``processContents`` lax/strict, at most
+    :data:`MAX_TYPED_MEMBERS` matching declarations): such members are converted with the
+    declaration. ``generic``: other members in the namespace constraint are allowed in the
+    generic element form (false for a strict wildcard whose declarations are all typed: XSD
+    rejects undeclared elements there, and so does the JSON Schema). ``pattern``: the member
+    names of the namespace constraint (:func:`namespace_regex`)."""
+
+    component: Any
+    min_occurs: int
+    max_occurs: int | None
+    pattern: str
+    typed: dict[str, Any] = field(default_factory=dict)
+    generic: bool = True
+
+    def allows(self, namespace: str) -> bool:
+        return bool(self.component.is_namespace_allowed(namespace))
 
 
 def _mul(a: int | None, b: int | None) -> int | None:
@@ -78,7 +168,33 @@ class Shape:
     attributes: dict[str, Prop] = field(default_factory=dict)
     more_paths: dict[str, list[list[Prop]]] = field(default_factory=dict)  # legacy wrappers
     wildcard: bool = False
-    any_attribute: bool = False
+    any_attribute: Any = None  # the XsdAnyAttribute (attributes kept as "@{ns}local" strings)
+    wildcards: list[Wildcard] = field(default_factory=list)  # all, in content-model order
+    own_wildcards: list[Wildcard] = field(default_factory=list)  # a v2 extension's own
+
+    def typed_members(self) -> dict[str, Any]:
+        """Member name → declaration for every typed wildcard member of this shape."""
+        out: dict[str, Any] = {}
+        for w in self.wildcards:
+            for key, decl in w.typed.items():
+                out.setdefault(key, decl)
+        return out
+
+    def resolve_member(self, tag: str) -> tuple[Wildcard, Any] | None:
+        """The wildcard that takes an element ``tag`` (lxml Clark name) and the declaration to
+        convert it with (``None``: generic form); ``None`` when no wildcard allows it. The
+        first wildcard (content-model order) that can take it wins, for both directions."""
+        key = member_key(tag)
+        namespace = tag[1:].partition("}")[0] if tag[:1] == "{" else ""
+        for w in self.wildcards:
+            if not w.allows(namespace):
+                continue
+            decl = w.typed.get(key)
+            if decl is not None:
+                return w, decl
+            if w.generic:
+                return w, None
+        return None
 
 
 def is_simple_valued(xsd_type: Any) -> bool:
@@ -120,6 +236,11 @@ class ShapeBuilder:
         self._merged: dict[int, set[str]] = {}
         self._order_reported = False
         self.extension_bases: set[int] = set()
+        self._derived: dict[int, list[Any]] | None = None
+        self._xsi: dict[int, dict[str, Any]] = {}
+        #: derived types an xsi:type variant refers to (their definitions are open, closed
+        #: where used, like extension bases; option xsi-type=anyof)
+        self.xsi_open: set[int] = set()
         for xsd_type in schema.maps.types.values():
             if (
                 isinstance(xsd_type, XsdComplexType)
@@ -182,17 +303,146 @@ class ShapeBuilder:
         )
         return None
 
+    def wildcard(self, particle: Any, wmin: int, wmax: int | None, *, mixed: bool) -> Wildcard:
+        """The :class:`Wildcard` of an ``xsd:any`` (effective occurrences), with its losses."""
+        process = particle.process_contents
+        wildcard = Wildcard(particle, wmin, wmax, namespace_regex(particle, attribute=False))
+        if process in ("lax", "strict"):
+            matching = sorted(
+                (decl for qname, decl in self.schema.maps.elements.items()
+                 if not decl.abstract and split_qname(qname)[0] != XSD_NS
+                 and particle.is_namespace_allowed(split_qname(qname)[0])),
+                key=lambda d: d.name,
+            )
+            if len(matching) <= MAX_TYPED_MEMBERS:
+                wildcard.typed = {member_key(d.name): d for d in matching}
+                wildcard.generic = process == "lax"
+            else:
+                self.losses.add(
+                    "wildcard", particle,
+                    f"xsd:any processContents={process}: {len(matching)} global declarations "
+                    f"match (more than {MAX_TYPED_MEMBERS}); matched elements are converted in "
+                    "the generic element form, not with their declarations",
+                )
+        if getattr(particle, "not_namespace", None) or getattr(particle, "not_qname", None):
+            self.losses.add("wildcard", particle, "XSD 1.1 notNamespace/notQName is not "
+                            "expressed (any namespace is allowed in JSON)")
+        if mixed:
+            return wildcard
+        problems = []
+        if wmax is None or wmax > 1:
+            problems.append("matched elements are grouped by name (one array per name): "
+                            "their order across names is not kept in JSON, and the mapper "
+                            "writes them back grouped by name")
+        if wmax is not None:
+            problems.append(f"maxOccurs={wmax} becomes maxItems per name, not a bound on all "
+                            "matched elements together")
+        if wmin > 1:
+            problems.append(f"minOccurs={wmin}: JSON requires at least one matched element only")
+        if problems:
+            self.losses.add("wildcard", particle, "xsd:any: " + "; ".join(problems))
+        return wildcard
+
+    # -- xsi:type -------------------------------------------------------------------------------
+    def derived_types(self, xsd_type: Any) -> list[Any]:
+        """Named, non-abstract types derived (in one or more steps) from ``xsd_type`` in the
+        loaded schema set, sorted by name."""
+        if self._derived is None:
+            derived: dict[int, list[Any]] = {}
+            for t in self.schema.maps.types.values():
+                if is_builtin(t) or getattr(t, "abstract", False):
+                    continue
+                base = getattr(t, "base_type", None)
+                while base is not None and not is_builtin(base):
+                    derived.setdefault(id(base), []).append(t)
+                    base = getattr(base, "base_type", None)
+            self._derived = {k: sorted(v, key=lambda t: t.name) for k, v in derived.items()}
+        return self._derived.get(id(xsd_type), [])
+
+    def xsi_variants(self, decl: Any) -> dict[str, Any]:
+        """Clark name → derived type, for the types an instance may name in ``xsi:type`` on an
+        element of ``decl`` *and* whose JSON form is an object that can carry
+        :data:`TYPE_MEMBER` (option ``xsi-type=anyof``; empty otherwise). Losses say what is
+        left out and why; the compiler and the mapper both use this one answer."""
+        decl = decl.ref if getattr(decl, "ref", None) is not None else decl
+        key = id(decl)
+        cached = self._xsi.get(key)
+        if cached is not None:
+            return cached
+        xsd_type = decl.type
+        out: dict[str, Any] = {}
+        self._xsi[key] = out
+        if is_builtin(xsd_type):
+            return out
+        blocked = set((getattr(decl, "block", None) or "").split())
+        blocked |= set((getattr(xsd_type, "block", None) or "").split())
+        candidates = []
+        for derived in self.derived_types(xsd_type):
+            methods = set()
+            step = derived
+            while step is not None and step is not xsd_type:
+                methods.add(getattr(step, "derivation", None))
+                step = getattr(step, "base_type", None)
+            if "#all" in blocked or methods & blocked:
+                continue
+            candidates.append(derived)
+        if not candidates:
+            return out
+        names = ", ".join(split_qname(t.name)[1] for t in candidates[:6]) + (
+            f" and {len(candidates) - 6} more" if len(candidates) > 6 else "")
+        if self.settings.xsi_type != "anyof":
+            self.losses.add(
+                "xsi-type", xsd_type,
+                f"types derived from it ({names}) may replace it through xsi:type in "
+                "instances; not expressed (xsi-type=none: the mapper refuses such instances)",
+            )
+            return out
+        if len(candidates) > MAX_XSI_VARIANTS:
+            self.losses.add(
+                "xsi-type", decl,
+                f"{len(candidates)} types derived from the declared type ({names}): more than "
+                f"{MAX_XSI_VARIANTS} variants, none is expressed (the mapper refuses xsi:type)",
+            )
+            return out
+        refused = []
+        for derived in candidates:
+            if self._carries_type(derived):
+                out[derived.name] = derived
+            else:
+                refused.append(split_qname(derived.name)[1])
+        if refused:
+            self.losses.add(
+                "xsi-type", decl,
+                f"xsi:type {', '.join(refused)}: the derived type's JSON form is not an object "
+                f"(a scalar, a collection array or JsonML), so it cannot carry {TYPE_MEMBER!r}; "
+                "not expressed (the mapper refuses it)",
+            )
+        return out
+
+    def _carries_type(self, xsd_type: Any) -> bool:
+        if not isinstance(xsd_type, XsdComplexType) or is_simple_valued(xsd_type):
+            return False
+        shape = self.shape(xsd_type)
+        return shape.kind == "object" or (
+            shape.kind == "mixed" and self.settings.mixed != "jsonml")
+
     # -- building ---------------------------------------------------------------------------------
     def _build(self, xsd_type: Any) -> Shape:
         shape = Shape(xsd_type)
         if _any_attr(xsd_type):
-            shape.any_attribute = True
-            self.losses.add(
-                "any-attribute",
-                xsd_type,
-                "xsd:anyAttribute: attributes outside the declared ones are not represented "
-                "(the object stays closed; such attributes stop the mapper)",
-            )
+            wildcard = xsd_type.attributes[None]
+            shape.any_attribute = wildcard
+            if wildcard.process_contents != "skip":
+                self.losses.add(
+                    "any-attribute",
+                    xsd_type,
+                    f"xsd:anyAttribute processContents={wildcard.process_contents}: matched "
+                    "attributes are string members (\"@{ns}local\"); the types of declared "
+                    "global attributes"
+                    + (" and strict's demand for a declaration are" if
+                       wildcard.process_contents == "strict" else " are")
+                    + " not checked in JSON",
+                )
         ext = self.v2_extension_parts(xsd_type)
         if ext is not None and xsd_type.has_mixed_content():
             self.losses.add(
@@ -215,6 +465,9 @@ class ShapeBuilder:
                 shape.elements[qname] = [group, *path]
             for qname, prop in base_shape.attributes.items():
                 shape.elements.setdefault(f"@{qname}", [group, prop])
+            # wildcard members of the base stay at the top level (they have no property)
+            shape.wildcards = list(base_shape.wildcards)
+            shape.wildcard = base_shape.wildcard
             own_group, own_attrs = self._legacy_own(xsd_type, legacy_base)
             self._add_attributes(shape, own_attrs, taken)
             if own_group is not None:
@@ -279,6 +532,7 @@ class ShapeBuilder:
         shape.text = base_shape.text
         shape.constraints = list(base_shape.constraints)
         shape.wildcard = base_shape.wildcard
+        shape.wildcards = list(base_shape.wildcards)
         taken = {p.name for p in shape.props}
         own = Shape(shape.xsd_type)
         self._add_attributes(own, own_attrs, taken)
@@ -291,6 +545,8 @@ class ShapeBuilder:
         shape.elements.update(own.elements)
         shape.attributes.update(own.attributes)
         shape.wildcard = shape.wildcard or own.wildcard
+        shape.own_wildcards = own.wildcards
+        shape.wildcards.extend(own.wildcards)
         return shape
 
     def _add_attributes(self, shape: Shape, qnames: list[str], taken: set[str]) -> None:
@@ -386,11 +642,9 @@ class ShapeBuilder:
             return [prop], []
         if isinstance(particle, XsdAnyElement):
             shape.wildcard = True
-            self.losses.add(
-                "wildcard", particle,
-                "xsd:any: content not covered by a declaration is not represented "
-                "(closed object; the mapper stops at such content)",
-            )
+            shape.wildcards.append(self.wildcard(particle, mmin * particle.min_occurs,
+                                                 _mul(mmax, particle.max_occurs),
+                                                 mixed=False))
             return [], []
         if not isinstance(particle, XsdGroup):
             self.losses.add("unknown-particle", particle, f"unsupported particle {particle!r}")
@@ -537,6 +791,9 @@ class ShapeBuilder:
                 prop.required = False
             inner.props.extend(p for p in alt_props if p not in inner.props)
         self._siblings = saved
+        shape.wildcards.extend(inner.wildcards)  # wildcard members live at the top level
+        shape.wildcard = shape.wildcard or inner.wildcard
+        inner.wildcards = []
         if all(branches):
             inner.constraints.append({"branches": branches, "required": True, "exclusive": True})
         repeated = gmax is None or gmax > 1
@@ -575,9 +832,20 @@ class ShapeBuilder:
         if content is not None:
             for decl in iter_elements(content):
                 members.setdefault(decl.name, (lower_camel(split_qname(decl.name)[1]), decl))
-            if any(isinstance(p, XsdAnyElement) for p in _iter_particles(content)):
-                shape.wildcard = True
-                self.losses.add("wildcard", shape.xsd_type, "xsd:any inside mixed content")
+            for p in _iter_particles(content):
+                if isinstance(p, XsdAnyElement):
+                    shape.wildcard = True
+                    if mode == "content-array":
+                        shape.wildcards.append(self.wildcard(p, p.min_occurs, p.max_occurs,
+                                                             mixed=True))
+                    else:
+                        self.losses.add(
+                            "wildcard", p,
+                            f"xsd:any inside mixed content under mixed={mode}: "
+                            + ("wildcard elements become JsonML arrays with their local name "
+                               "only (namespace lost)" if mode == "jsonml" else
+                               "wildcard elements are dropped, only their text is kept"),
+                        )
         if mode == "text-only":
             prop = Prop(unique_name(self.settings.text_key, taken, "Value"), "text",
                         None, required=False)
@@ -604,6 +872,7 @@ class ShapeBuilder:
                     "content is not typed",
                 )
         prop.members = members
+        prop.shape = shape  # content-array: the compiler reads the shape's wildcards
         shape.text = prop
         shape.props.append(prop)
         for qname in members:

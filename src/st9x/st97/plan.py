@@ -41,7 +41,7 @@ from st9x.st97.names import split_qname
 # plan kinds; the mapper dispatches on these small ints
 UNCOMPILED = 0  # complex type whose shape has not been looked up yet
 SIMPLE = 1  # a bare scalar (simple type, or simple content without attributes)
-ANYTYPE = 2  # xsd:anyType: not mappable
+ANYTYPE = 2  # xsd:anyType: the generic element form
 COLLECTION = 3  # decision 4: the element is the array of its one repeated child
 JSONML = 4  # mixed content under mixed=jsonml
 OBJECT = 5  # element-only content or simple content with attributes
@@ -61,7 +61,9 @@ STR_KINDS = frozenset({"string", "union"})
 INT_KINDS = frozenset({"integer", "number", "boolean", "union"})
 
 # JSON → XML: property kinds in a PropsPlan entry, particle kinds in a content-model program
-P_ATTRIBUTE, P_TEXT, P_ELEMENT, P_ORDERED, P_GROUP, P_OTHER = range(6)
+P_ATTRIBUTE, P_TEXT, P_ELEMENT, P_ORDERED, P_GROUP, P_OTHER, P_ANY = range(7)
+#: the queue name under which wildcard members wait for an ``xsd:any`` particle (not a QName)
+WILD = "*"
 PROP_KINDS = {"attribute": P_ATTRIBUTE, "text": P_TEXT, "element": P_ELEMENT,
               "ordered": P_ORDERED, "group": P_GROUP}
 PropEntry = tuple[str, int, Prop, str, Any, Any]  # name, kind, prop, "/name", a, b
@@ -71,10 +73,12 @@ class PropsPlan:
     """The properties of a shape (or of a legacy wrapper's inner shape) for JSON → XML, in the
     shape's order (which is the order attributes are written and errors are met)."""
 
-    __slots__ = ("entries", "index", "known", "selective", "shape")
+    __slots__ = ("entries", "index", "known", "selective", "shape", "wild")
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
+        # a shape with wildcard members ("{ns}local", "@{ns}local"): unknown names go there
+        self.wild = shape if shape.wildcards or shape.any_attribute is not None else None
         entries: list[PropEntry] = []
         for prop in shape.props:
             kind = PROP_KINDS.get(prop.kind, P_OTHER)
@@ -103,7 +107,7 @@ class Particle:
     candidates as (QName, plan, ``/local``), or a group's children, plus every element QName
     below it so that the walk can skip a particle none of whose elements has values left."""
 
-    __slots__ = ("cands", "children", "choice", "kind", "max_occurs", "qnames")
+    __slots__ = ("cands", "children", "choice", "kind", "max_occurs", "qnames", "wild")
 
     def __init__(self, kind: int, max_occurs: int | None = None) -> None:
         self.kind = kind
@@ -112,6 +116,7 @@ class Particle:
         self.children: tuple[Particle, ...] = ()
         self.choice = False
         self.qnames: frozenset[str] = frozenset()
+        self.wild: Any = None  # P_ANY: the XsdAnyElement
 
 
 def real(decl: Any) -> Any:
@@ -145,11 +150,25 @@ class ElementPlan:
         "text_conv",
         "text_name",
         "text_prop",
+        "wild",
+        "wild_cache",
         "xml_ready",
+        "xsd_type",
+        "xsi_clark",
+        "xsi_types",
     )
 
-    def __init__(self, decl: Any) -> None:
+    def __init__(self, decl: Any, xsd_type: Any = None) -> None:
         self.decl = decl
+        # the type the element is converted with: the declared one, or (xsi:type) a derived one
+        self.xsd_type = decl.type if xsd_type is None else xsd_type
+        self.xsi_clark: str | None = None if xsd_type is None else xsd_type.name
+        # xsi:type variants of the declaration (option xsi-type=anyof): Clark name → type
+        self.xsi_types: dict[str, Any] | None = None
+        # OBJECT / MIXED with wildcards or xsd:anyAttribute: the shape (resolve_member), and
+        # tag → (member name, typed child plan or None) as met
+        self.wild: Shape | None = None
+        self.wild_cache: dict[str, tuple[str, ElementPlan | None]] = {}
         self.tag: str = decl.name
         self.nillable: bool = bool(decl.nillable)
         self.conv: simple_mod.Converter | None = None
@@ -182,7 +201,7 @@ class ElementPlan:
         self.direct: tuple[tuple[str, ElementPlan, str, int | None], ...] | None = None
         self.direct_limits: dict[str, int | None] = {}
         self.xml_ready = False
-        xsd_type = decl.type
+        xsd_type = self.xsd_type
         if is_simple_valued(xsd_type):
             self.kind = SIMPLE
             self.st = simple_type_of(xsd_type)
@@ -201,7 +220,9 @@ class Plans:
     def __init__(self, shapes: Any, jsonml: bool) -> None:
         self.shapes = shapes
         self.jsonml = jsonml
+        self.xsi = shapes.settings.xsi_type == "anyof"
         self._plans: dict[int, ElementPlan] = {}
+        self._typed: dict[tuple[int, int], ElementPlan] = {}
         self._programs: dict[int, tuple[Any, Particle]] = {}
         self._props: dict[int, PropsPlan] = {}
 
@@ -211,11 +232,24 @@ class Plans:
         plan = self._plans.get(id(decl))
         if plan is None:
             plan = self._plans[id(decl)] = ElementPlan(decl)
+            if self.xsi:
+                plan.xsi_types = self.shapes.xsi_variants(decl) or None
+        return plan
+
+    def of_type(self, decl: Any, xsd_type: Any) -> ElementPlan:
+        """The plan of a declaration converted with a derived type (``xsi:type``)."""
+        decl = real(decl)
+        key = (id(decl), id(xsd_type))
+        plan = self._typed.get(key)
+        if plan is None:
+            plan = self._typed[key] = ElementPlan(decl, xsd_type)
         return plan
 
     def compile(self, plan: ElementPlan) -> None:
         """Look up the shape of a complex-typed declaration and fill the plan's tables."""
-        shape = self.shapes.shape(plan.decl.type)
+        shape = self.shapes.shape(plan.xsd_type)
+        if shape.wildcards or shape.any_attribute is not None:
+            plan.wild = shape
         if shape.kind == "collection":
             prop = shape.item
             assert prop is not None
@@ -290,7 +324,7 @@ class Plans:
             assert shape.text is not None
             plan.by_key = {key: self.of(d) for key, d in shape.text.members.values()}
             return
-        content = plan.decl.type.content
+        content = plan.xsd_type.content
         if isinstance(content, XsdGroup):
             plan.program = self.program(content)
             plan.direct = self._direct(plan)
@@ -336,7 +370,11 @@ class Plans:
                 cands.append((qname, self.of(decl), "/" + split_qname(qname)[1]))
             node.cands = tuple(cands)
             node.qnames = frozenset(c[0] for c in cands)
-        elif isinstance(particle, XsdAnyElement) or not isinstance(particle, XsdGroup):
+        elif isinstance(particle, XsdAnyElement):
+            node = Particle(P_ANY, particle.max_occurs)
+            node.wild = particle
+            node.qnames = frozenset((WILD,))
+        elif not isinstance(particle, XsdGroup):
             node = Particle(P_OTHER)
         else:
             node = Particle(P_GROUP, particle.max_occurs)
@@ -355,7 +393,9 @@ def _flat(node: Particle, leaves: list[Particle]) -> bool:
         leaves.append(node)
         return True
     if node.kind == P_OTHER:
-        return True  # a wildcard: the walk never emits anything for it
+        return True  # (an unknown particle: the walk never emits anything for it)
+    if node.kind == P_ANY:
+        return False  # wildcard members wait in the queues for their particle
     if node.choice or node.max_occurs != 1:
         return False
     return all(_flat(child, leaves) for child in node.children)

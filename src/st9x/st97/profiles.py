@@ -35,6 +35,10 @@ Options (all values are strings so they can come from a command line or a manife
 ``regex-unicode``: ``keep`` (default; ``\\p{Lu}`` stays, ``\\d`` → ``\\p{Nd}``) | ``expand`` (all
     classes as explicit ranges, for engines without ``\\p{..}`` such as Python's ``re``).
 ``regex-digits``: ``unicode`` (default, XSD semantics) | ``ascii`` (``[0-9]``, reported).
+``xsi-type``: ``none`` (default; type substitution through ``xsi:type`` is reported as a loss and
+    the mapper refuses instances that use it) | ``anyof`` (an element whose type has derived types
+    becomes an ``anyOf`` of the declared type and one variant per derived type, which carries
+    ``"$type": "{namespace}TypeName"``; the mapper converts with the derived type's shape).
 
 Dialects: ``2020-12`` (default), ``2019-09`` and ``draft-07`` (for validators without 2019+, such
 as fastjsonschema). ``draft-07`` is a real draft-07 schema, not a 2020-12 one with another
@@ -65,6 +69,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "strict-choice": ("false", "true"),
     "regex-unicode": ("keep", "expand"),
     "regex-digits": ("unicode", "ascii"),
+    "xsi-type": ("none", "anyof"),
 }
 
 
@@ -81,6 +86,7 @@ class Settings:
     strict_choice: bool = False
     regex_unicode: str = "keep"
     regex_digits: str = "unicode"
+    xsi_type: str = "none"
 
     @property
     def v2(self) -> bool:
@@ -103,6 +109,7 @@ class Settings:
             "strict-choice": "true" if self.strict_choice else "false",
             "regex-unicode": self.regex_unicode,
             "regex-digits": self.regex_digits,
+            "xsi-type": self.xsi_type,
         }
 
 
@@ -137,4 +144,5 @@ def make_settings(
         strict_choice=chosen["strict-choice"] == "true",
         regex_unicode=chosen["regex-unicode"],
         regex_digits=chosen["regex-digits"],
+        xsi_type=chosen["xsi-type"],
     )
