@@ -27,6 +27,7 @@ back, members wait in the queues for the ``xsd:any`` particle that allows their 
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,6 +56,7 @@ from st9x.st97.plan import (
     COLLECTION,
     INT_KINDS,
     JSONML,
+    LEAF_COLLAPSE,
     MIXED,
     OBJECT,
     P_ANY,
@@ -248,11 +250,21 @@ class Mapper:
         doc: dict[str, Any] = {}
         if self.settings.version == "property":
             doc[VERSION_PROPERTY] = self.c.version
+        # The result is a tree of fresh dicts and lists without cycles, which the cyclic
+        # garbage collector would otherwise traverse again and again while it grows (together
+        # with every long-lived object of the process, the compiled schemas included): ~6 % of
+        # a large conversion. Paused for the walk only, and only if it was running.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
         try:
             self._convert(root, self._plans.of(decl), doc, name)
         except ConversionError as exc:
             exc.partial = doc
             raise
+        finally:
+            if paused:
+                gc.enable()
         return doc
 
     def _load(self, source: Any) -> Any:
@@ -318,27 +330,38 @@ class Mapper:
                     container[key] = None
                 return
         kind = plan.kind
-        if kind == SIMPLE:
-            if len(elem):
-                raise self._error(elem, "element children in an element of simple type")
-            value = elem.text or ""
-            conv = plan.conv
-            if conv is not None:
-                try:
-                    value = conv(value)
-                except simple_mod.ValueProblem as exc:
-                    raise self._error(elem, str(exc)) from None
-            if key is None:
-                container.append(value)
-            else:
-                container[key] = value
-            return
-        if kind == UNCOMPILED:
-            self._plans.compile(plan)
-            kind = plan.kind
         if kind != OBJECT:
-            self._convert_other(elem, plan, container, key, attrib)
-            return
+            if kind == SIMPLE:
+                if len(elem):
+                    raise self._error(elem, "element children in an element of simple type")
+                value = elem.text or ""
+                conv = plan.conv
+                if conv is not None:
+                    try:
+                        value = conv(value)
+                    except simple_mod.ValueProblem as exc:
+                        raise self._error(elem, str(exc)) from None
+                if key is None:
+                    container.append(value)
+                else:
+                    container[key] = value
+                return
+            if kind == UNCOMPILED:
+                self._plans.compile(plan)
+                kind = plan.kind
+            if kind == MIXED:  # (_convert_other's branch, without the extra call)
+                mixed: dict[str, Any] = {}
+                if key is None:
+                    container.append(mixed)
+                else:
+                    container[key] = mixed
+                if attrib:
+                    self._attributes(elem, plan, mixed, attrib)
+                self._mixed_to_json(elem, plan, mixed)
+                return
+            if kind != OBJECT:
+                self._convert_other(elem, plan, container, key, attrib)
+                return
         obj: dict[str, Any] = {}
         if key is None:
             container.append(obj)
@@ -373,15 +396,15 @@ class Mapper:
             self._check_no_text(elem)
             self._place_children(elem, plan, obj)
             return
-        before = len(obj)
-        children = plan.children
+        before = len(obj) if attrib else 0
+        children = plan.children.get
         convert = self._convert
         try:
             for child in elem:
                 tail = child.tail
                 if tail and not tail.isspace():
                     break
-                entry = children.get(child.tag)
+                entry = children(child.tag)
                 if entry is None:
                     tag = child.tag
                     if not isinstance(tag, str):
@@ -391,43 +414,66 @@ class Mapper:
                         continue
                     raise self._error(child, f"unexpected element {tag} in {elem.tag}")
                 mode, name, cplan, ckey, leaf, conv = entry
+                if leaf and not len(child) and not child.items():
+                    # a scalar child without attributes: the SIMPLE branch above, inline
+                    if mode == SINGLE and name in obj:
+                        raise self._error(child,
+                                          f"{child.tag} occurs more than once (maxOccurs 1)")
+                    value = child.text
+                    if value is None:
+                        value = ""
+                    if leaf == LEAF_COLLAPSE:
+                        value = " ".join(value.split())  # simple.collapse, inline
+                    elif conv is not None:
+                        try:
+                            value = conv(value)
+                        except simple_mod.ValueProblem as exc:
+                            if mode == ARRAY:  # (the array is placed before its items)
+                                obj.setdefault(name, [])
+                            raise self._error(child, str(exc)) from None
+                    if mode == SINGLE:
+                        obj[name] = value
+                    else:
+                        items = obj.get(name)
+                        if items is None:
+                            obj[name] = [value]
+                        else:
+                            items.append(value)
+                    continue
                 if mode == ARRAY:
                     items = obj.get(name)
                     if items is None:
                         items = obj[name] = []
-                    if leaf and not len(child) and not child.items():
-                        # a scalar child without attributes: the SIMPLE branch above, inline
+                    if (cplan.text_name is not None and not len(child)
+                            and not child.items()):
+                        # simple content, no attribute given: the OBJECT text branch, inline
+                        holder: dict[str, Any] = {}
+                        items.append(holder)
                         value = child.text or ""
-                        if conv is not None:
+                        conv = cplan.text_conv
+                        if conv is not None:  # (the OBJECT text branch, inline)
                             try:
                                 value = conv(value)
                             except simple_mod.ValueProblem as exc:
                                 raise self._error(child, str(exc)) from None
-                        items.append(value)
-                    elif (cplan.text_name is not None and not len(child)
-                          and not child.items()):
-                        # simple content, no attribute given: the OBJECT text branch, inline
-                        holder: dict[str, Any] = {}
-                        items.append(holder)
-                        holder[cplan.text_name] = self._text(child, cplan)
+                        holder[cplan.text_name] = value
                     else:
                         convert(child, cplan, items, None)
                 elif mode == SINGLE:
                     if name in obj:
                         raise self._error(child,
                                           f"{child.tag} occurs more than once (maxOccurs 1)")
-                    if leaf and not len(child) and not child.items():
+                    if (cplan.text_name is not None and not len(child)
+                            and not child.items()):
+                        holder = obj[name] = {}
                         value = child.text or ""
+                        conv = cplan.text_conv
                         if conv is not None:
                             try:
                                 value = conv(value)
                             except simple_mod.ValueProblem as exc:
                                 raise self._error(child, str(exc)) from None
-                        obj[name] = value
-                    elif (cplan.text_name is not None and not len(child)
-                          and not child.items()):
-                        holder = obj[name] = {}
-                        holder[cplan.text_name] = self._text(child, cplan)
+                        holder[cplan.text_name] = value
                     else:
                         convert(child, cplan, obj, name)
                 else:  # ORDERED (a fast plan has no PATH entries)
@@ -446,17 +492,6 @@ class Mapper:
             del obj[name]
         self._check_no_text(elem)
         raise AssertionError("stray text not reported")  # pragma: no cover
-
-    def _text(self, elem: Any, plan: ElementPlan) -> Any:
-        """The decoded simple content of ``elem`` (an OBJECT plan with ``text_name``)."""
-        value = elem.text or ""
-        conv = plan.text_conv
-        if conv is not None:
-            try:
-                return conv(value)
-            except simple_mod.ValueProblem as exc:
-                raise self._error(elem, str(exc)) from None
-        return value
 
     def _convert_other(self, elem: Any, plan: ElementPlan, container: Any, key: str | None,
                        attrib: list[tuple[str, str]]) -> None:
@@ -739,16 +774,27 @@ class Mapper:
             member = members.get(tag)
             if member is not None:
                 key, cplan = member
-                item: dict[str, Any] = {}
-                content.append(item)
                 if cplan.kind == MIXED and not child.items():
                     # inline markup (b, i, sup…) inside a paragraph: straight to its content
                     sub: dict[str, Any] = {}
-                    item[key] = sub
-                    self._mixed_to_json(child, cplan, sub)
+                    content.append({key: sub})
+                    sub_name = cplan.mixed_name
+                    if sub_name is not None and not len(child):
+                        # text only (no child node at all): this method's result, inline
+                        sub_text = child.text
+                        if sub_text:
+                            sub[sub_name] = [sub_text]
+                    else:
+                        self._mixed_to_json(child, cplan, sub)
                 else:
+                    item: dict[str, Any] = {}
+                    content.append(item)
                     self._convert(child, cplan, item, key)
-            elif isinstance(tag, str):
+                tail = child.tail
+                if tail:  # after an object: a string of its own
+                    content.append(tail)
+                continue
+            if isinstance(tag, str):
                 if plan.wild is None or not plan.wild.wildcards:
                     raise self._error(child, f"unexpected element {tag} in mixed content")
                 key, wplan = self._wild_member(child, elem, plan, "mixed content")

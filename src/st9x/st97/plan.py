@@ -47,13 +47,19 @@ JSONML = 4  # mixed content under mixed=jsonml
 OBJECT = 5  # element-only content or simple content with attributes
 MIXED = 6  # mixed content under mixed=content-array or text-only
 
-ChildEntry = tuple[int, str, "ElementPlan | None", str, bool, "simple_mod.Converter | None"]
+ChildEntry = tuple[int, str, "ElementPlan | None", str, int, "simple_mod.Converter | None"]
 
 # child entry modes in an OBJECT plan
 SINGLE = 0  # property holds one value (maxOccurs 1)
 ARRAY = 1  # property is an array (maxOccurs > 1 or decision 5)
 ORDERED = 2  # one-property object appended to an ordered array (choice-unbounded=ordered)
 PATH = 3  # legacy wrapper objects (property path, alternatives): the general placement
+
+# child entry leaf flags (SINGLE / ARRAY entries whose child plan is SIMPLE, fixed at creation):
+# the walk decodes such a child inline when it has no attribute and no child element
+NOT_LEAF = 0
+LEAF = 1  # decoded with the entry's converter (None: the text as it is)
+LEAF_COLLAPSE = 2  # a collapsed string (converter simple.collapse): collapsed inline
 
 # JSON kinds of simple types for which encode() returns a str value unchanged
 STR_KINDS = frozenset({"string", "union"})
@@ -140,6 +146,7 @@ class ElementPlan:
         "item_tag",
         "kind",
         "members",
+        "mixed_name",
         "nillable",
         "program",
         "props",
@@ -176,7 +183,8 @@ class ElementPlan:
         # OBJECT / MIXED: attribute tag → (property name, decoder, wrapper property path)
         self.attrs: dict[str, tuple[str, simple_mod.Converter | None, tuple[Prop, ...]]] = {}
         # OBJECT: child tag → (mode, property name, child plan, ordered key, leaf, decoder);
-        # leaf: the child plan is SIMPLE (fixed at creation), so the walk can decode inline
+        # leaf (LEAF, LEAF_COLLAPSE; NOT_LEAF otherwise): the child plan is SIMPLE (fixed at
+        # creation), so the walk can decode inline
         self.children: dict[str, ChildEntry] = {}
         # OBJECT: every child has a top-level property of its own (no legacy wrapper paths,
         # no attribute in a wrapper): the walk may undo a partly converted content
@@ -184,6 +192,8 @@ class ElementPlan:
         self.text_name: str | None = None  # OBJECT with simple content: the value property
         self.text_conv: simple_mod.Converter | None = None
         self.text_prop: Prop | None = None  # MIXED: the content/text property
+        # MIXED under mixed=content-array: the name of that (content array) property
+        self.mixed_name: str | None = None
         self.item_tag: str | None = None  # COLLECTION of one element
         self.item_plan: ElementPlan | None = None
         # COLLECTION of an ordered choice, MIXED content: child tag → (key, child plan)
@@ -284,6 +294,8 @@ class Plans:
         if shape.kind == "mixed":
             plan.text_prop = shape.text
             assert shape.text is not None
+            if shape.text.kind != "text":
+                plan.mixed_name = shape.text.name
             plan.members = {q: (key, self.of(d)) for q, (key, d) in shape.text.members.items()}
             plan.shape = shape
             plan.kind = MIXED
@@ -299,13 +311,18 @@ class Plans:
         if len(path) == 1 and qname not in shape.more_paths:
             if prop.kind == "element":
                 child = self.of(prop.component)
-                return (ARRAY if prop.array else SINGLE, prop.name, child, "",
-                        child.kind == SIMPLE, child.conv)
+                if child.kind != SIMPLE:
+                    leaf = NOT_LEAF
+                elif child.conv is simple_mod.collapse:
+                    leaf = LEAF_COLLAPSE
+                else:
+                    leaf = LEAF
+                return ARRAY if prop.array else SINGLE, prop.name, child, "", leaf, child.conv
             if prop.kind == "ordered":
                 key, decl = prop.members[qname]
                 child = self.of(decl)
-                return ORDERED, prop.name, child, key, child.kind == SIMPLE, child.conv
-        return PATH, prop.name, None, "", False, None
+                return ORDERED, prop.name, child, key, NOT_LEAF, child.conv
+        return PATH, prop.name, None, "", NOT_LEAF, None
 
     # -- JSON → XML ---------------------------------------------------------------------------
     def compile_xml(self, plan: ElementPlan) -> None:

@@ -142,6 +142,14 @@ def decode(text: str, st: Any) -> Any:
 
 
 Converter = Callable[[str], Any]
+
+
+def collapse(text: str) -> str:
+    """whiteSpace=collapse; the decoder of a collapsed string type is this very function, so
+    that the mapper can recognise it and apply it inline (``" ".join(text.split())``)."""
+    return " ".join(text.split())
+
+
 _IMMUTABLE = frozenset({str, int, bool, Decimal})
 # per simple type (keyed by identity; the component is kept alive alongside): its decoder, or
 # None when decoding is the identity (strings with whiteSpace=preserve, the common case)
@@ -211,8 +219,7 @@ def _make_converter(st: Any) -> Converter | None:
         def norm(text: str) -> str:
             return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
     elif ws == "collapse":
-        def norm(text: str) -> str:
-            return " ".join(text.split())
+        norm = collapse
     else:
         norm = None
     if kind == "integer":
