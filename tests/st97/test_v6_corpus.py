@@ -88,9 +88,6 @@ def test_example_round_trip(v6: Path, name: str, config: str) -> None:
     text = jsonio.dumps(doc)
     plain = jsonio.plain(doc)
     rs_errors = [e.message[:200] for e in jsonschema_rs.validator_for(c.schema).iter_errors(plain)]
-    if config == "legacy" and name == "PatentPublication" and rs_errors:
-        pytest.xfail("legacy profile: 2 jsonschema_rs errors inside com:P mixed content "
-                     "(Math/Table items of the content array) not yet understood")
     assert rs_errors == []
     if CONFIGS[config][1].get("regex-unicode") == "expand":
         # Python's re has no \p{..}: the jsonschema package only works with expanded classes

@@ -123,6 +123,36 @@ def _real(decl: Any) -> Any:
     return decl.ref if getattr(decl, "ref", None) is not None else decl
 
 
+def _continues(alternatives: dict[str, dict[int, int]], wrapper: dict[str, Any],
+               key: str) -> bool:
+    """Whether a legacy choice wrapper holding ``wrapper`` can take property ``key`` too: some
+    alternative contains ``key`` and every property already there, each before ``key`` (or
+    ``key`` itself, whose repetition the caller checks)."""
+    mine = alternatives.get(key)
+    if not mine:
+        return True
+    for index, position in mine.items():
+        if all(k == key or alternatives.get(k, {}).get(index, position) < position
+               for k in wrapper):
+            return True
+    return False
+
+
+def _started(container: dict[str, Any], path: list[Prop], later: list[Prop]) -> bool:
+    """Whether the wrapper where ``later`` leaves ``path`` already exists in ``container``."""
+    target: Any = container
+    for depth, group in enumerate(later[:-1]):
+        if depth < len(path) and path[depth] is group:
+            if group.array:
+                return False
+            target = target.get(group.name)
+            if target is None:
+                return False
+            continue
+        return group.name in target
+    return False
+
+
 def _where(elem: Any) -> str:
     try:
         return str(elem.getroottree().getpath(elem))
@@ -667,22 +697,39 @@ class Mapper:
                     self._wild_to_json(child, elem, plan, obj)
                     continue
                 raise self._error(child, f"unexpected element {tag} in {elem.tag}")
-            for alternative in shape.more_paths.get(tag, ()):
-                if not self._is_full(obj, path):
-                    break
-                path = alternative
+            more = shape.more_paths.get(tag)
+            if more:
+                path = self._choose_path([path, *more], obj)
             self._place_child(obj, path, child)
+
+    def _choose_path(self, paths: list[list[Prop]], obj: dict[str, Any]) -> list[Prop]:
+        """The first of an element's legacy wrapper paths (content-model order) that can still
+        take it: not full, and no later wrapper already started (the content model has moved
+        past this one); the last path when none can (the walk then reports the problem)."""
+        for i, path in enumerate(paths[:-1]):
+            if self._is_full(obj, path):
+                continue
+            if any(_started(obj, path, later) for later in paths[i + 1:]):
+                continue
+            return path
+        return paths[-1]
 
     @staticmethod
     def _is_full(container: dict[str, Any], path: list[Prop]) -> bool:
-        """True when a single-valued property on ``path`` is already set (legacy wrappers)."""
+        """True when ``path`` cannot take one more element (legacy wrappers): a single-valued
+        property on it is already set, or a choice wrapper on it already holds an alternative
+        that the element cannot continue (another alternative, or a later particle of the same
+        one), so the element belongs to the next wrapper in content-model order."""
         target: Any = container
-        for group in path[:-1]:
+        for depth, group in enumerate(path[:-1]):
             if group.array:
                 return False
             target = target.get(group.name)
             if target is None:
                 return False
+            if group.shape is not None and group.shape.alternatives and \
+                    not _continues(group.shape.alternatives, target, path[depth + 1].name):
+                return True
         return not path[-1].array and path[-1].name in target
 
     def _check_no_text(self, elem: Any) -> None:
@@ -1207,6 +1254,7 @@ class Mapper:
                 unknown = sorted(set(value) - known)
                 raise self._fail(where, f"unknown properties {unknown}")
         entries = props.entries
+        in_order: deque[tuple[str, Any]] | None = None
         if props.selective and len(entries) > 2 * len(value) + 4:
             # few of many properties present: visit those, still in the shape's order
             index = props.index
@@ -1249,17 +1297,27 @@ class Mapper:
                     shared = deque()
                     for i, wrapper in enumerate(self._items(v, at)):
                         self._push_wrapper(prop, wrapper, queues, shared, f"{at}/{i}")
+                elif name in props.in_order and isinstance(v, dict):
+                    if in_order is None:
+                        in_order = deque()
+                    self._push_wrapper(prop, v, queues, in_order, at, in_order=True)
                 elif isinstance(v, dict):
                     self._flatten(self._plans.props_of(a), v, elem, queues, at)
                 else:
                     raise self._fail(at, "expected an object")
 
     def _push_wrapper(self, group: Prop, wrapper: dict[str, Any], queues: _Queues,
-                      shared: deque[tuple[str, Any]], where: str) -> None:
-        """One item of a legacy repeated-choice wrapper array, in order, onto ``shared``."""
+                      shared: deque[tuple[str, Any]], where: str, *,
+                      in_order: bool = False) -> None:
+        """One item of a legacy repeated-choice wrapper array, in order, onto ``shared``
+        (``in_order``: the wrapper's properties in content-model order, not the JSON's)."""
         assert group.shape is not None
         sub = {p.name: p for p in group.shape.props}
-        for key, x in wrapper.items():
+        items: Any = wrapper.items()
+        if in_order:
+            rank = {name: i for i, name in enumerate(sub)}
+            items = sorted(items, key=lambda kv: rank.get(kv[0], -1))
+        for key, x in items:
             subprop = sub.get(key)
             if subprop is None or subprop.kind not in ("element", "group"):
                 raise self._fail(where, f"unknown property {key!r}")
@@ -1270,7 +1328,8 @@ class Mapper:
                 if subprop.kind == "element":
                     queues.add_ordered(shared, _real(subprop.component).name, one)
                 elif isinstance(one, dict):
-                    self._push_wrapper(subprop, one, queues, shared, f"{where}/{key}")
+                    self._push_wrapper(subprop, one, queues, shared, f"{where}/{key}",
+                                       in_order=in_order)
                 else:
                     raise self._fail(f"{where}/{key}", "expected an object")
 

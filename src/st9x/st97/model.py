@@ -171,6 +171,11 @@ class Shape:
     any_attribute: Any = None  # the XsdAnyAttribute (attributes kept as "@{ns}local" strings)
     wildcards: list[Wildcard] = field(default_factory=list)  # all, in content-model order
     own_wildcards: list[Wildcard] = field(default_factory=list)  # a v2 extension's own
+    #: a legacy choice wrapper's inner shape: property name → {alternative index: position of
+    #: the property within that alternative}, in content-model order. The mapper uses it to
+    #: tell whether a wrapper that already holds content can take one more element, or
+    #: whether the element starts the next of several identical choices (``msub``).
+    alternatives: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def typed_members(self) -> dict[str, Any]:
         """Member name → declaration for every typed wildcard member of this shape."""
@@ -458,11 +463,18 @@ class ShapeBuilder:
         if legacy_base is not None:
             base_shape = self.shape(legacy_base)
             name = lower_camel(split_qname(legacy_base.name)[1])
-            group = Prop(name, "group", legacy_base, required=True, shape=base_shape)
+            # required only when the base's own object is never empty: the mapper writes the
+            # wrapper when the instance has base content (an element or attribute) and an
+            # element without any (``<tbl:row>`` with no attributes) has no wrapper
+            group = Prop(name, "group", legacy_base, shape=base_shape,
+                         required=any(p.required for p in base_shape.props)
+                         or bool(base_shape.constraints))
             taken.add(name)
             shape.props.append(group)
             for qname, path in base_shape.elements.items():
                 shape.elements[qname] = [group, *path]
+            for qname, paths in base_shape.more_paths.items():
+                shape.more_paths[qname] = [[group, *path] for path in paths]
             for qname, prop in base_shape.attributes.items():
                 shape.elements.setdefault(f"@{qname}", [group, prop])
             # wildcard members of the base stay at the top level (they have no property)
@@ -783,8 +795,10 @@ class ShapeBuilder:
         branches: list[list[str]] = []
         saved = self._siblings
         self._siblings = set(saved)
-        for alt in choice:
+        for index, alt in enumerate(choice):
             alt_props, _ = self._collect(inner, alt, 1, 1, inner_taken, whole=False)
+            for position, prop in enumerate(_dedupe(alt_props)):
+                inner.alternatives.setdefault(prop.name, {}).setdefault(index, position)
             self._siblings.update(id(p) for p in alt_props)
             branches.append([p.name for p in alt_props if p.required])
             for prop in alt_props:
@@ -800,12 +814,15 @@ class ShapeBuilder:
         group = Prop(name, "group", choice, array=repeated, min_items=max(1, gmin) if repeated
                      else 0, max_items=gmax, required=gmin >= 1, shape=inner)
         for qname, path in inner.elements.items():
+            paths = [[group, *path]] + [[group, *p] for p in inner.more_paths.get(qname, ())]
             if qname in shape.elements:
                 # the same element in two wrapper objects (e.g. two identical choices in a
-                # row): the mapper fills the first wrapper first
-                shape.more_paths.setdefault(qname, []).append([group, *path])
+                # row, MathML's msub): the mapper fills the wrappers in content-model order
+                shape.more_paths.setdefault(qname, []).extend(paths)
             else:
-                shape.elements[qname] = [group, *path]
+                shape.elements[qname] = paths[0]
+                if paths[1:]:
+                    shape.more_paths.setdefault(qname, []).extend(paths[1:])
         return [group], []
 
     def _maybe_collapse(self, shape: Shape) -> None:

@@ -79,7 +79,7 @@ class PropsPlan:
     """The properties of a shape (or of a legacy wrapper's inner shape) for JSON → XML, in the
     shape's order (which is the order attributes are written and errors are met)."""
 
-    __slots__ = ("entries", "index", "known", "selective", "shape", "wild")
+    __slots__ = ("entries", "in_order", "index", "known", "selective", "shape", "wild")
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
@@ -106,6 +106,16 @@ class PropsPlan:
         self.index = {e[0]: i for i, e in enumerate(entries)}
         # names are unique in a shape; if they ever were not, always visit every property
         self.selective = len(self.index) == len(entries)
+        # legacy choice wrappers that share element QNames (two identical choices in a row,
+        # MathML's msub): their values go onto one ordered queue, wrapper after wrapper, so
+        # that the walk gives each choice particle the values of its own wrapper
+        in_order: set[str] = set()
+        for qname, paths in shape.more_paths.items():
+            for path in (shape.elements.get(qname), *paths):
+                if path and path[0].kind == "group" and not path[0].array and \
+                        path[0].shape is not None and path[0].shape.alternatives:
+                    in_order.add(path[0].name)
+        self.in_order = frozenset(in_order)
 
 
 class Particle:
