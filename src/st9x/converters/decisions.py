@@ -18,9 +18,8 @@ the corpus's, not the converter's.
 Each check answers ``pass`` (with how many places were checked), ``fail`` (with the first
 offending place and how many there are) or ``n/a`` (nothing in the input the decision is about).
 A decision-8 extension the converter could not express and says so in its loss report is
-``n/a`` with the marker ``[reported loss: N]`` in the detail (:func:`reported_losses`), so that
-the matrix shows it apart from both a pass and a failure; the records' format has no other
-place for it.
+``n/a`` for that place and counted in the check's ``losses`` (:func:`reported_losses`), so that
+the matrix shows it apart from both a pass and a failure.
 """
 
 from __future__ import annotations
@@ -47,12 +46,11 @@ VALUE_KEY = "value"
 #: the generated wrapper names decision 5 removes (``contactChoice1``, ``Choice2``); a name that
 #: merely ends in "Choice" (MathML's ``intervalChoice``… would be one) is an element's own name
 _CHOICE = re.compile(r"Choice\d+$", re.IGNORECASE)
-_LOSS_MARK = re.compile(r"\[reported loss: (\d+)\]")
 #: loss constructs with which a converter says it did not apply decision 8 to a type
 EXTENSION_LOSSES = ("mixed-extension", "extension-structure")
 UNBOUNDED = -1
 
-Check = dict[str, str]
+Check = dict[str, Any]  # status, detail and, where the converter reported some, losses
 
 
 def _ok(detail: str = "") -> Check:
@@ -68,10 +66,9 @@ def _na(detail: str) -> Check:
 
 
 def reported_losses(check: Check) -> int:
-    """How many places of a check the converter reported as a loss instead of converting (the
-    ``[reported loss: N]`` marker); 0 when none."""
-    found = _LOSS_MARK.search(check.get("detail", ""))
-    return int(found.group(1)) if found else 0
+    """How many places of a check the converter reported as a loss instead of converting;
+    0 when none."""
+    return int(check.get("losses", 0))
 
 
 def _local(key: str) -> str:
@@ -94,14 +91,17 @@ class _Tally:
 
     def result(self, what: str, none: str) -> Check:
         lost = (f"; n/a where the converter reports a loss ({', '.join(self.losses[:3])}"
-                f"{'…' if len(self.losses) > 3 else ''}) [reported loss: {len(self.losses)}]"
-                if self.losses else "")
+                f"{'…' if len(self.losses) > 3 else ''})" if self.losses else "")
         if self.failures:
             more = f" (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else ""
-            return _fail(self.failures[0] + more + lost)
-        if self.checked:
-            return _ok(f"{self.checked} {what}{lost}")
-        return _na(f"{none}{lost}")
+            check = _fail(self.failures[0] + more + lost)
+        elif self.checked:
+            check = _ok(f"{self.checked} {what}{lost}")
+        else:
+            check = _na(f"{none}{lost}")
+        if self.losses:
+            check["losses"] = len(self.losses)
+        return check
 
 
 # == the XSD facts every check decides from =======================================================
