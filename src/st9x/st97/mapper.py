@@ -330,6 +330,17 @@ class Mapper:
         except simple_mod.ValueProblem as exc:
             raise self._error(elem, str(exc)) from None
 
+    def _text_value(self, elem: Any, conv: Any) -> Any:
+        """The typed value of a simple-valued element's text (``conv`` None: a plain string).
+        Leaf children in the element-only loop decode inline instead: that loop is the hot one."""
+        value = elem.text or ""
+        if conv is None:
+            return value
+        try:
+            return conv(value)
+        except simple_mod.ValueProblem as exc:
+            raise self._error(elem, str(exc)) from None
+
     def _convert(self, elem: Any, plan: ElementPlan, container: Any, key: str | None) -> None:
         """Convert ``elem`` and put its value at ``container[key]`` (``key`` None: append).
 
@@ -364,13 +375,7 @@ class Mapper:
             if kind == SIMPLE:
                 if len(elem):
                     raise self._error(elem, "element children in an element of simple type")
-                value = elem.text or ""
-                conv = plan.conv
-                if conv is not None:
-                    try:
-                        value = conv(value)
-                    except simple_mod.ValueProblem as exc:
-                        raise self._error(elem, str(exc)) from None
+                value = self._text_value(elem, plan.conv)
                 if key is None:
                     container.append(value)
                 else:
@@ -403,14 +408,7 @@ class Mapper:
         if text_name is not None:  # simple content with attributes
             if len(elem):
                 raise self._error(elem, "element children in simple content")
-            value = elem.text or ""
-            conv = plan.text_conv
-            if conv is not None:
-                try:
-                    value = conv(value)
-                except simple_mod.ValueProblem as exc:
-                    raise self._error(elem, str(exc)) from None
-            obj[text_name] = value
+            obj[text_name] = self._text_value(elem, plan.text_conv)
             return
         # Element-only content. The rule is that stray text anywhere in it is reported before
         # any child is converted. Rather than a separate pass over the children, each tail is
@@ -479,14 +477,7 @@ class Mapper:
                         # simple content, no attribute given: the OBJECT text branch, inline
                         holder: dict[str, Any] = {}
                         items.append(holder)
-                        value = child.text or ""
-                        conv = cplan.text_conv
-                        if conv is not None:  # (the OBJECT text branch, inline)
-                            try:
-                                value = conv(value)
-                            except simple_mod.ValueProblem as exc:
-                                raise self._error(child, str(exc)) from None
-                        holder[cplan.text_name] = value
+                        holder[cplan.text_name] = self._text_value(child, cplan.text_conv)
                     else:
                         convert(child, cplan, items, None)
                 elif mode == SINGLE:
@@ -496,14 +487,7 @@ class Mapper:
                     if (cplan.text_name is not None and not len(child)
                             and not child.items()):
                         holder = obj[name] = {}
-                        value = child.text or ""
-                        conv = cplan.text_conv
-                        if conv is not None:
-                            try:
-                                value = conv(value)
-                            except simple_mod.ValueProblem as exc:
-                                raise self._error(child, str(exc)) from None
-                        holder[cplan.text_name] = value
+                        holder[cplan.text_name] = self._text_value(child, cplan.text_conv)
                     else:
                         convert(child, cplan, obj, name)
                 else:  # ORDERED (a fast plan has no PATH entries)
