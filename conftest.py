@@ -1,4 +1,3 @@
-"""pytest set-up for st9x: the suites in ``suites/`` are collected by st9x's pytest plugin, which
-adds ``--corpus``, ``--adapter``, ``--tag``, ``--ledger`` and ``--external``."""
-
-pytest_plugins = ["st9x.pytest_plugin", "st9x.pytest_conversion"]
+"""pytest set-up of this repository. st9x's pytest plugin is not loaded from here: it is registered
+under the ``pytest11`` entry point, so installing st9x gives it to any project (``--corpus``,
+``--adapter``, ``--tag``, ``--ledger``, ``--external``)."""

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from fixtures import Loopback
 
-from st9x.adapters.base import Adapter
-from st9x.adapters.registry import select_adapters
+from st9x.subjects.validators.base import Adapter
+from st9x.subjects.validators.registry import select_adapters
 from st9x.engine.worker import Worker
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

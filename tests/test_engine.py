@@ -28,8 +28,8 @@ from fixtures import (
 )
 
 from st9x import formats
-from st9x.adapters.base import Adapter, AdapterInfo, Outcome, Problem
-from st9x.adapters.lxml_xsd import LxmlAdapter
+from st9x.subjects.validators.base import Adapter, AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.lxml_xsd import LxmlAdapter
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Corpus, DataFormat, SchemaSpec
 from st9x.engine.isolation import ProcessExecutor

@@ -24,8 +24,8 @@ from fixtures import (
     xsd_spec,
 )
 
-from st9x.adapters.external import ExternalAdapter, load_external
-from st9x.adapters.registry import select_adapters
+from st9x.subjects.validators.external import ExternalAdapter, load_external
+from st9x.subjects.validators.registry import select_adapters
 from st9x.engine.worker import Worker
 from st9x.errors import UsageError
 

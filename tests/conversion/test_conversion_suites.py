@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from st9x import formats
-from st9x.adapters.registry import select_adapters
-from st9x.converters.registry import select_converters
+from st9x.subjects.validators.registry import select_adapters
+from st9x.subjects.converters.registry import select_converters
 from st9x.corpus.load import load_corpus
 from st9x.engine.conversion import (
     CONVERSIONS_NAME,
@@ -119,7 +119,7 @@ def test_a_crashing_converter_is_a_record_not_the_end(tmp_path: Path) -> None:
         name = "crashing"
 
         def info(self):  # type: ignore[no-untyped-def]
-            from st9x.converters.base import ConverterInfo
+            from st9x.subjects.converters.base import ConverterInfo
 
             return ConverterInfo("crashing", "test", "0")
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from st9x.converters.base import Converter, Prepared, Unsupported
-from st9x.converters.external import load_external_converters
-from st9x.converters.registry import discover_converters, select_converters
+from st9x.subjects.converters.base import Converter, Prepared, Unsupported
+from st9x.subjects.converters.external import load_external_converters
+from st9x.subjects.converters.registry import discover_converters, select_converters
 from st9x.errors import SchemaError, UsageError
 from st9x.st97 import compare_xml
 

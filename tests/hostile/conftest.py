@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from st9x.guards import OpenWatch
+from st9x.testing.guards import OpenWatch
 from st9x.ledger import Ledger, load_ledger
 
 from .helpers import (

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from st9x.adapters.base import Adapter, AdapterInfo, Outcome
+from st9x.subjects.validators.base import Adapter, AdapterInfo, Outcome
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.engine.conversion import read_conversions

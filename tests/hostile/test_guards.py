@@ -20,12 +20,12 @@ from typing import Any, ClassVar
 import pytest
 from lxml import etree
 
-from st9x.adapters.base import AdapterInfo, Outcome
+from st9x.subjects.validators.base import AdapterInfo, Outcome
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.engine.isolation import ProcessExecutor
 from st9x.engine.run import run
-from st9x.guards import Guard, GuardViolation, OpenWatch, read_log
+from st9x.testing.guards import Guard, GuardViolation, OpenWatch, read_log
 from st9x.ledger import Ledger
 
 from .helpers import NO_CONVERTERS, PYTHON, SECRET, Outside, empty_ledger, results, xml_corpus
@@ -206,7 +206,7 @@ def test_guards_command_line_wraps_a_real_run(tmp_path: Path, outside: Outside) 
     out = tmp_path / "out"
     ledger = empty_ledger(tmp_path / "ledger.json")
     log = tmp_path / "guard.jsonl"
-    argv = [PYTHON, "-m", "st9x.guards", "--log", str(log)]
+    argv = [PYTHON, "-m", "st9x.testing.guards", "--log", str(log)]
     argv += ["--allow", str(corpus), "--allow", str(out), "--allow", str(ledger), "--"]
     argv += ["run", "--corpus", str(corpus), "--out", str(out), "--ledger", str(ledger)]
     argv += ["--adapter", "lxml", "--quiet", "--jobs", "2", *NO_CONVERTERS]

@@ -19,14 +19,14 @@ from typing import Any
 
 import pytest
 
-from st9x.adapters.base import Adapter
+from st9x.subjects.validators.base import Adapter
 from st9x.corpus.load import default_corpus_paths, load_corpus
 from st9x.engine.isolation import ProcessExecutor
 from st9x.engine.judge import BROKEN, judge
 from st9x.engine.run import run
 from st9x.engine.tasks import Task, plan
 from st9x.engine.worker import Worker
-from st9x.guards import Guard, OpenWatch, read_log
+from st9x.testing.guards import Guard, OpenWatch, read_log
 from st9x.ledger import Ledger
 from st9x.xmlsafe import schema_files
 
@@ -170,7 +170,7 @@ def test_schema_references_outside_the_corpus_are_not_read(
 
 
 def test_cli_runs_the_committed_corpus_without_network_and_within_time(tmp_path: Path) -> None:
-    """``st9x run`` as a user runs it, under ``python -m st9x.guards``: exit 0 with the
+    """``st9x run`` as a user runs it, under ``python -m st9x.testing.guards``: exit 0 with the
     corpus's ledger, no network, the ReDoS case stopped by the 2 s time-out."""
     out = tmp_path / "out"
     log = tmp_path / "guard.jsonl"

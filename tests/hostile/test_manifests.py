@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from st9x.adapters.base import Adapter
+from st9x.subjects.validators.base import Adapter
 from st9x.corpus.load import load_corpus
 from st9x.corpus.manifest import load_manifest
 from st9x.engine.isolation import ProcessExecutor
 from st9x.engine.run import run
 from st9x.errors import ManifestError
-from st9x.guards import Guard, OpenWatch
+from st9x.testing.guards import Guard, OpenWatch
 from st9x.ledger import Ledger
 
 from .helpers import (

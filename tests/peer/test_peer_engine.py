@@ -8,8 +8,8 @@ from pathlib import Path
 from fixtures import Loopback
 from peer_suites import BROKEN_XSD, SIMPLE_XSD, write, write_json
 
-from st9x.adapters.base import Adapter
-from st9x.adapters.jsondialect import mapped_path
+from st9x.subjects.validators.base import Adapter
+from st9x.subjects.validators.jsondialect import mapped_path
 from st9x.corpus.model import Case, SchemaSpec
 from st9x.engine.tasks import Task
 from st9x.engine.worker import Worker

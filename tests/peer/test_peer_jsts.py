@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from peer_suites import write_json, write_jsts
 
-from st9x.adapters.base import Adapter
+from st9x.subjects.validators.base import Adapter
 from st9x.corpus.model import Corpus
 from st9x.corpus.peer import load_peer
 from st9x.corpus.peer.jsts import REMOTES_PREFIX

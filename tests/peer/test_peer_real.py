@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from peer_suites import REAL_PEERS
 
-from st9x.adapters.base import Adapter
+from st9x.subjects.validators.base import Adapter
 from st9x.corpus.peer import load_peer
 from st9x.engine.judge import judge
 from st9x.engine.tasks import plan

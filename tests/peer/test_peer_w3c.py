@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 from peer_suites import TS_NS, write, write_w3c
 
-from st9x.adapters.base import Adapter
+from st9x.subjects.validators.base import Adapter
 from st9x.corpus.model import Case
 from st9x.corpus.peer import load_peer
 from st9x.corpus.peer.w3c_xsd import applies, expected_for

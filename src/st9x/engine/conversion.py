@@ -13,13 +13,13 @@ Checks (the issue's (a)–(e)):
     verdict on its conversion; a case the converter cannot convert is ``not-convertible``, with
     where it stopped;
 (e) ``decisions``: register decisions 1, 4, 5, 7, 8 on the generated schema and the converted
-    instances (:mod:`st9x.converters.decisions`);
+    instances (:mod:`st9x.subjects.converters.decisions`);
 
 plus ``twin``: the converted instance against the hand-written ST.97 twin where a corpus pairs
 one with the case.
 
 :class:`ConverterSuite` computes one converter's records on demand and caches them, so that
-``st9x run`` (:func:`run_conversions`) and pytest (:mod:`st9x.pytest_conversion`) share the code.
+``st9x run`` (:func:`run_conversions`) and pytest (:mod:`st9x.pytest_plugin.conversion`) share the code.
 Whatever a converter or validator raises becomes a recorded error, never the end of the run.
 """
 
@@ -43,10 +43,10 @@ import orjson
 from lxml import etree
 
 from st9x import __version__, formats
-from st9x.adapters.base import Adapter, CompiledSchema, Unsupported
-from st9x.converters.base import DIALECT_URIS, Converter, Prepared, SchemaResult
-from st9x.converters.decisions import instance_checks, schema_checks
-from st9x.converters.jsondiff import first_difference
+from st9x.subjects.validators.base import Adapter, CompiledSchema, Unsupported
+from st9x.subjects.converters.base import DIALECT_URIS, Converter, Prepared, SchemaResult
+from st9x.subjects.converters.decisions import instance_checks, schema_checks
+from st9x.subjects.converters.jsondiff import first_difference
 from st9x.corpus.model import Case, Corpus, SchemaSpec
 from st9x.engine.results import now
 from st9x.errors import St9xError, one_line

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from st9x.adapters.base import Adapter, Problem, Verdict
+from st9x.subjects.validators.base import Adapter, Problem, Verdict
 from st9x.engine.tasks import Task
 from st9x.engine.worker import Record, Worker, base_record, finish_record
 

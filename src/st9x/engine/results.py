@@ -24,7 +24,7 @@ import orjson
 from lxml import etree
 
 from st9x import __version__, formats
-from st9x.adapters.base import Adapter
+from st9x.subjects.validators.base import Adapter
 from st9x.corpus.model import Corpus
 from st9x.engine.worker import file_sha256, writable
 from st9x.errors import FormatError, OutputError

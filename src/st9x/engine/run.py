@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from st9x import formats
-from st9x.adapters.base import Adapter
+from st9x.subjects.validators.base import Adapter
 from st9x.corpus.model import Corpus
 from st9x.engine.executors import Executor, SerialExecutor
 from st9x.engine.results import ResultsWriter, make_header, recover

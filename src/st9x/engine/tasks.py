@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from st9x.adapters.base import Adapter
+from st9x.subjects.validators.base import Adapter
 from st9x.corpus.model import Case, Corpus
 
 

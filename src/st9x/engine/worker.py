@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from st9x.adapters.base import Adapter, CompiledSchema, Outcome, Problem, Unsupported, Verdict
+from st9x.subjects.validators.base import Adapter, CompiledSchema, Outcome, Problem, Unsupported, Verdict
 from st9x.corpus.model import Case, SchemaSpec
 from st9x.engine.tasks import Task
 from st9x.errors import SchemaInvalid, St9xError, one_line

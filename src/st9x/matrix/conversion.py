@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from st9x.converters.decisions import DECISIONS, reported_losses
+from st9x.subjects.converters.decisions import DECISIONS, reported_losses
 from st9x.engine.conversion import EXPLAINED, EXPLAINING_LOSSES
 
 Record = dict[str, Any]
@@ -222,7 +222,7 @@ def render_conversions(summary: dict[str, Any]) -> str:
         seen.add(key)
         lines.append(f"- `{gap['case']}`: {gap['explanation']}")
     lines += ["", "## (e) Register decisions (pass / fail / n/a)", "",
-              "Decided from the XSD (`st9x.converters.decisions`). `+N loss`: N places (e.g. "
+              "Decided from the XSD (`st9x.subjects.converters.decisions`). `+N loss`: N places (e.g. "
               "extensions of mixed content) the converter reported as a loss instead of "
               "applying the decision, counted apart from pass and fail.", ""]
     head = ["converter", "level", *(f"{d}: {DECISIONS[d]}" for d in DECISIONS)]

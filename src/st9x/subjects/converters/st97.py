@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 
 from st9x import __version__
-from st9x.converters.base import ConverterInfo, LossItem, SchemaResult
+from st9x.subjects.converters.base import ConverterInfo, LossItem, SchemaResult
 from st9x.st97 import Compilation, Mapper, compile_schema
 
 _DESCRIPTIONS = {

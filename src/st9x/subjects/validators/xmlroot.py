@@ -7,7 +7,7 @@ adapters apply that one rule the same way, so it lives here once.
 
 from __future__ import annotations
 
-from st9x.adapters.base import Problem
+from st9x.subjects.validators.base import Problem
 from st9x.corpus.model import SchemaSpec
 
 

@@ -20,8 +20,8 @@ from typing import Any
 import orjson
 from lxml import etree
 
-from st9x.adapters.base import Adapter
-from st9x.converters.registry import select_converters
+from st9x.subjects.validators.base import Adapter
+from st9x.subjects.converters.registry import select_converters
 from st9x.corpus.load import embedded_corpora_dir, load_corpus
 from st9x.corpus.model import Corpus
 from st9x.errors import St9xError, UsageError, one_line

@@ -1,4 +1,4 @@
-"""Finding converters: installed ones through the ``st9x.converters`` entry-point group, and
+"""Finding converters: installed ones through the ``st9x.subjects.converters`` entry-point group, and
 external commands from a TOML file. A plug-in that fails to import is reported as unavailable
 with the reason, not allowed to take the whole run down (as for validator adapters)."""
 
@@ -8,12 +8,12 @@ from collections.abc import Iterable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from st9x.adapters.registry import Unavailable
-from st9x.converters.base import Converter
-from st9x.converters.external import load_external_converters
+from st9x.subjects.validators.registry import Unavailable
+from st9x.subjects.converters.base import Converter
+from st9x.subjects.converters.external import load_external_converters
 from st9x.errors import UsageError, one_line
 
-GROUP = "st9x.converters"
+GROUP = "st9x.subjects.converters"
 NONE = "none"  # ``--converter none``: run no converter suite
 
 

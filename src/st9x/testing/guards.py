@@ -18,7 +18,7 @@ count:
   resolving an external entity, or an external validator command, opens files in C. inotify
   is what proves that a secret file was never opened by anyone.
 
-``python -m st9x.guards --log FILE [--allow DIR]... -- run ...`` runs the ``st9x`` command line
+``python -m st9x.testing.guards --log FILE [--allow DIR]... -- run ...`` runs the ``st9x`` command line
 under a guard and prints a one-line summary: the command the reliability report quotes.
 """
 
@@ -465,11 +465,11 @@ def _libc() -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m st9x.guards [options] -- ST9X-ARGS...``: run the st9x command line in this
+    """``python -m st9x.testing.guards [options] -- ST9X-ARGS...``: run the st9x command line in this
     process under a guard (the worker processes it forks inherit it), then print how many
     network attempts and outside opens were seen, and write them to ``--log``."""
     parser = argparse.ArgumentParser(
-        prog="python -m st9x.guards",
+        prog="python -m st9x.testing.guards",
         description="Run an st9x command under the network and file-read guards.",
     )
     parser.add_argument("--log", type=Path, required=True, help="JSON Lines file of attempts")

@@ -10,7 +10,7 @@ A schema without a dialect (every ordinary corpus) is judged by any XML adapter,
 
 from __future__ import annotations
 
-from st9x.adapters.base import Unsupported
+from st9x.subjects.validators.base import Unsupported
 from st9x.corpus.model import SchemaSpec
 
 

@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 
-from st9x.adapters.registry import select_adapters
-from st9x.converters.registry import select_converters
+from st9x.subjects.validators.registry import select_adapters
+from st9x.subjects.converters.registry import select_converters
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec
 from st9x.engine.conversion import ConversionContext, ConverterSuite, make_context, suite_cases

@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 
-from st9x.adapters.base import Adapter
-from st9x.adapters.registry import select_adapters
+from st9x.subjects.validators.base import Adapter
+from st9x.subjects.validators.registry import select_adapters
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Corpus
 from st9x.corpus.peer import load_peer

@@ -16,9 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from st9x import __version__, cli_corpus
-from st9x.adapters.registry import discover_adapters, select_adapters
-from st9x.cli_convert import add_convert_parser, add_run_options, cmd_convert, run_converter_suites
+from st9x import __version__
+from st9x.cli import corpus as cli_corpus
+from st9x.subjects.validators.registry import discover_adapters, select_adapters
+from st9x.cli.convert import add_convert_parser, add_run_options, cmd_convert, run_converter_suites
 from st9x.corpus.load import default_corpus_paths, load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
 from st9x.corpus.peer import KINDS as PEER_KINDS

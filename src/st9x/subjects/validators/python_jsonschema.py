@@ -12,8 +12,8 @@ import referencing
 import referencing.exceptions
 import referencing.jsonschema
 
-from st9x.adapters.base import AdapterInfo, Outcome, Problem, Unsupported
-from st9x.adapters.jsondialect import dialect_of, load_schema, retrieve_local
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
+from st9x.subjects.validators.jsondialect import dialect_of, load_schema, retrieve_local
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, St9xError, one_line
 from st9x.jsonload import load_json

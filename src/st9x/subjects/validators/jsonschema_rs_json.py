@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 
 import jsonschema_rs
 
-from st9x.adapters.base import AdapterInfo, Outcome, Problem, Unsupported
-from st9x.adapters.jsondialect import dialect_of, load_schema, retrieve_local
-from st9x.adapters.python_jsonschema import pointer
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
+from st9x.subjects.validators.jsondialect import dialect_of, load_schema, retrieve_local
+from st9x.subjects.validators.python_jsonschema import pointer
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, one_line
 from st9x.jsonload import load_json
