@@ -78,3 +78,14 @@ def one_line(text: str, limit: int = 500) -> str:
     line per problem and a raw libxml2 or Python message may span several."""
     folded = " ".join(part.strip() for part in str(text).splitlines() if part.strip())
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+
+
+def crash_message(who: str, exc: BaseException) -> str:
+    """One line saying what ``who`` (a validator, a converter, a check) raised. st9x's own
+    errors already say it in their own words; anything else is named by its type, and running
+    out of memory says which limit was hit, because that is what a reader must change."""
+    if isinstance(exc, St9xError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return f"{who} ran out of memory (the worker's memory limit, or the machine's)"
+    return f"{who} raised {type(exc).__name__}: {one_line(str(exc))}"

@@ -18,20 +18,21 @@ from rich.table import Table
 
 from st9x import __version__
 from st9x.cli import corpus as cli_corpus
-from st9x.subjects.validators.registry import discover_adapters, select_adapters
-from st9x.cli.convert import add_convert_parser, add_run_options, cmd_convert, run_converter_suites
+from st9x.cli.convert import add_convert_parser, add_run_options, cmd_convert
 from st9x.corpus.load import default_corpus_paths, load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
 from st9x.corpus.peer import KINDS as PEER_KINDS
 from st9x.corpus.peer import PeerLoad, load_peer
 from st9x.engine.executors import Executor, SerialExecutor
 from st9x.engine.isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ProcessExecutor, default_jobs
-from st9x.engine.results import iter_results
-from st9x.engine.run import RESULTS_NAME, run
+from st9x.engine.results import RESULTS_NAME, iter_results
 from st9x.engine.tasks import Task
 from st9x.engine.worker import Worker
 from st9x.errors import St9xError, UsageError
 from st9x.ledger import load_ledger
+from st9x.runner import RunOutput, rebuild, run, twin_corpora
+from st9x.subjects.converters.registry import select_converters
+from st9x.subjects.validators.registry import discover_adapters, select_adapters
 
 
 def _console(stderr: bool = False) -> Console:
@@ -187,6 +188,18 @@ def _parser() -> argparse.ArgumentParser:
         "adapters", parents=[common], help="list adapters, their libraries and dialects"
     )
     add_convert_parser(sub)
+    p = sub.add_parser(
+        "report",
+        help="rebuild the matrices of an earlier run from its results files",
+        description="Fold DIR/results.jsonl (and DIR/conversions.jsonl) into summary.json, "
+        "matrix.md, conversion-summary.json and conversion-matrix.md again, judged with the "
+        "given ledger, without running anything: after editing the ledger, or on results "
+        "copied from another machine.",
+    )
+    p.add_argument("directory", type=Path, metavar="DIR", help="the output folder of st9x run")
+    p.add_argument("--ledger", type=Path, default=None, metavar="FILE",
+                   help="known-failures ledger (default: known-failures.json of the project)")
+    p.add_argument("--quiet", action="store_true", help="no matrix on stdout")
     p = sub.add_parser("corpora", help="list corpora with their case counts")
     p.add_argument("--corpus", action="append", default=[], metavar="PATH")
     cli_corpus.add_parsers(sub)
@@ -202,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "validate": cmd_validate,
             "adapters": cmd_adapters,
             "corpora": cmd_corpora,
+            "report": cmd_report,
             "convert": cmd_convert,
             "corpus": lambda a: cli_corpus.cmd_corpus(a, out),
         }[args.command](args)
@@ -309,11 +323,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         selection.update(
             peers=[peer.describe() for peer in peers], sample=args.sample, seed=args.seed
         )
+    converters = select_converters(args.converter or None, args.converter_file)
+    worker = Worker(adapters, converters, conversion_out=args.out,
+                    twin_corpora=twin_corpora(corpora) if converters else ())
     if args.in_process:
-        executor: Executor = SerialExecutor(Worker(adapters))
+        executor: Executor = SerialExecutor(worker)
     else:
         executor = ProcessExecutor(
-            adapters, jobs=selection["jobs"], timeout=args.timeout, memory_mb=args.memory_mb or None
+            worker, jobs=selection["jobs"], timeout=args.timeout, memory_mb=args.memory_mb or None
         )
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     for corpus in corpora:
@@ -344,39 +361,69 @@ def cmd_run(args: argparse.Namespace) -> int:
             adapters,
             args.out,
             ledger=ledger,
+            converters=converters,
             tags=args.tag,
             executor=executor,
+            worker=worker,
             selection=selection,
             resume=bool(args.resume),
             on_record=on_record,
             on_plan=on_plan,
         )
+    _print_outcome(result, quiet=args.quiet)
+    if result.interrupted:
+        err.print("st9x: interrupted: the results files hold every record finished so far "
+                  "(st9x run --resume finishes the rest)")
+        return 1
+    return 1 if result.broken or failed else 0
 
+
+def _print_outcome(result: RunOutput, *, quiet: bool) -> None:
+    """The matrix (unless quiet), each broken expectation in one line, and the closing line."""
     summary = result.summary
-    if not args.quiet:
+    if not quiet:
         _print_matrix(summary)
-    for row in summary["failures"][:25]:
-        err.print(
-            f"broken: {row['case']} [{row['adapter']}] expected {row['expected']}, got "
-            f"{row['verdict']}: {row['first_error'] or ''}",
-            markup=False,
-        )
-    if len(summary["failures"]) > 25:
-        err.print(f"... and {len(summary['failures']) - 25} more (see {result.paths['matrix']})")
-    if result.resumed_records:
-        out.print(f"resumed: {result.resumed_records} records kept from the interrupted run")
+    broken = [
+        f"broken: {row['case']} [{row['adapter']}] expected {row['expected']}, got "
+        f"{row['verdict']}: {row['first_error'] or ''}"
+        for row in summary["failures"]
+    ]
+    conversions = result.conversion_summary
+    if conversions is not None:
+        broken += [f"broken: {row['item']} [{row['subject']}] {row['judgement']}: "
+                   f"{row['problem'] or ''}" for row in conversions["failures"]]
+    for line in broken[:25]:
+        err.print(line, markup=False)
+    if len(broken) > 25:
+        where = result.paths["matrix"]
+        err.print(f"... and {len(broken) - 25} more (see {where} and conversion-matrix.md)",
+                  markup=False)
+    if result.resumed_records or result.resumed_conversions:
+        out.print(f"resumed: {result.resumed_records + result.resumed_conversions} records kept "
+                  "from the interrupted run")
+    validations = sum(1 for r in result.records)
     out.print(
-        f"{result.tasks} case x adapter runs; broken expectations: {summary['broken']}; "
+        f"{validations} case x adapter runs; broken expectations: {summary['broken']}; "
         f"written: {result.paths['results']}, {result.paths['summary']}, {result.paths['matrix']}",
         markup=False,
     )
-    if result.interrupted:
-        err.print("st9x: interrupted: the results file holds every record finished so far")
-        return 1
-    failed += run_converter_suites(
-        args, corpora, adapters, args.out, lambda text: out.print(text, markup=False)
-    )
-    return 1 if summary["broken"] or failed else 0
+    if conversions is not None:
+        gaps = len({(g["converter"], g["case"], g["kind"]) for g in conversions["gaps"]})
+        out.print(
+            f"converter suites: {len(conversions['converters'])} converter(s); "
+            f"{len(result.conversion_records)} records; {gaps} verdict gap(s); "
+            f"{len(conversions['schema_problems'])} schema conversion error(s); broken "
+            f"expectations: {conversions['broken']}; written: {result.paths['conversions']}, "
+            f"{result.paths['conversion_summary']}, {result.paths['conversion_matrix']}",
+            markup=False,
+        )
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Fold and write the matrices of an earlier run again from its results files."""
+    result = rebuild(args.directory, load_ledger(args.ledger))
+    _print_outcome(result, quiet=args.quiet)
+    return 1 if result.broken else 0
 
 
 def _print_matrix(summary: dict) -> None:

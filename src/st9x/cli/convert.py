@@ -20,10 +20,6 @@ from typing import Any
 import orjson
 from lxml import etree
 
-from st9x.subjects.validators.base import Adapter
-from st9x.subjects.converters.registry import select_converters
-from st9x.corpus.load import embedded_corpora_dir, load_corpus
-from st9x.corpus.model import Corpus
 from st9x.errors import St9xError, UsageError, one_line
 from st9x.st97 import OPTIONS, PROFILES, Compilation, Mapper, compile_schema, jsonio
 from st9x.st97.profiles import DIALECTS
@@ -152,55 +148,4 @@ def cmd_convert(args: argparse.Namespace) -> int:
         raise
     write_output(args.output, etree.tostring(element, encoding="utf-8", xml_declaration=True,
                                              pretty_print=True))
-    return 0
-
-
-def _twin_corpora(corpora: Sequence[Corpus]) -> list[Corpus]:
-    """Corpora holding JSON twins of the run's XML cases: the run's own, plus the embedded
-    ``st97-core`` when the run did not load it (so ``--corpus st96-core`` still compares)."""
-    have = {c.id for c in corpora}
-    extra = []
-    candidate = embedded_corpora_dir() / "st97-core"
-    if "st97-core" not in have and candidate.is_dir():
-        try:
-            extra.append(load_corpus(candidate))
-        except St9xError:  # no twins then: the comparison is evidence, not a requirement
-            return []
-    return extra
-
-
-def run_converter_suites(
-    args: argparse.Namespace, corpora: Sequence[Corpus], adapters: dict[str, Adapter],
-    out_dir: Path, echo: Any,
-) -> int:
-    """The converter suites of ``st9x run``; returns the number of converter errors worth a
-    non-zero exit (a converter that crashed on a schema), printing a short summary."""
-    from st9x.engine.conversion import convertible_corpora, run_conversions
-
-    converters = select_converters(args.converter or None, args.converter_file)
-    chosen = convertible_corpora(corpora)
-    if not converters or not chosen:
-        return 0
-    # bounded like the validations (F13), unless the user asked for everything in-process
-    in_process = getattr(args, "in_process", False)
-    try:
-        result = run_conversions(chosen, converters, out_dir, adapters,
-                                 twin_corpora=_twin_corpora(corpora),
-                                 timeout=None if in_process else args.timeout,
-                                 memory_mb=getattr(args, "memory_mb", None) or None,
-                                 resume=bool(getattr(args, "resume", None)))
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (the CLI turns it into this), as run does
-        echo("st9x: interrupted in the converter suites: the validation results are complete; "
-             "conversions.jsonl holds the records finished so far (st9x run --resume finishes "
-             "the rest)")
-        return 1
-    summary = result.summary
-    if result.resumed_records:
-        echo(f"converter suites resumed: {result.resumed_records} records kept from the "
-             "interrupted run")
-    gaps = len({(g["converter"], g["case"], g["kind"]) for g in summary["gaps"]})
-    echo(f"converter suites: {len(converters)} converter(s) x {len(chosen)} corpus/corpora; "
-         f"{len(result.records)} records; {gaps} verdict gap(s); "
-         f"{len(summary['schema_problems'])} schema conversion error(s); written: "
-         f"{result.paths['records']}, {result.paths['summary']}, {result.paths['matrix']}")
     return 0

@@ -20,8 +20,8 @@ import orjson
 from lxml import etree
 
 from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
-from st9x.engine.worker import writable
 from st9x.errors import InstanceError, SchemaError, St9xError
+from st9x.text import writable
 from st9x.xmlsafe import XSD_NS, XSI_NS, is_remote, local_target, parse_xml
 
 _ELEMENT = f"{{{XSD_NS}}}element"

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
+from st9x.engine.records import Record
 from st9x.engine.tasks import Task
-from st9x.engine.worker import Record, Worker
+from st9x.engine.worker import Worker
 
 
 class Executor(Protocol):

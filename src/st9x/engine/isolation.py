@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from st9x.subjects.validators.base import Adapter, Problem, Verdict
-from st9x.engine.tasks import Task
-from st9x.engine.worker import Record, Worker, base_record, finish_record
+from st9x.engine.records import Record
+from st9x.engine.tasks import Step, Task
+from st9x.engine.worker import Worker, lost_record
+from st9x.errors import crash_message
+from st9x.subjects.validators.base import Adapter
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEMORY_MB = 4096
@@ -50,7 +52,7 @@ def die_with_parent(parent: int) -> None:
 
 def _serve(
     conn: Connection,
-    adapters: Mapping[str, Adapter],
+    worker: Worker,
     memory_mb: int | None,
     parent: int | None = None,
     inherited: Sequence[Connection] = (),
@@ -73,7 +75,6 @@ def _serve(
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    worker = Worker(adapters)
     while True:
         try:
             task = conn.recv()
@@ -84,11 +85,11 @@ def _serve(
         try:
             record = worker.run(task)
         except MemoryError:
-            record = finish_record(
-                base_record(task.case, task.adapter, None),
-                Verdict.ERRORED,
-                [Problem(f"memory limit of {memory_mb} MB exceeded")],
-            )
+            record = lost_record(worker, task, f"memory limit of {memory_mb} MB exceeded")
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a step runner turns crashes into records; this is a net
+            record = lost_record(worker, task, crash_message(task.subject, exc))
         conn.send(record)
 
 
@@ -102,17 +103,19 @@ class _Slot:
 
 
 class ProcessExecutor:
-    """Runs tasks in ``jobs`` worker processes with a per-task time-out and memory limit."""
+    """Runs tasks of every step in ``jobs`` worker processes with a per-task time-out and
+    memory limit. ``subjects`` is the :class:`Worker` each process starts from (forked, so its
+    subjects need not be picklable), or just the validators."""
 
     def __init__(
         self,
-        adapters: Mapping[str, Adapter],
+        subjects: Worker | Mapping[str, Adapter],
         *,
         jobs: int = 1,
         timeout: float = DEFAULT_TIMEOUT,
         memory_mb: int | None = DEFAULT_MEMORY_MB,
     ) -> None:
-        self.adapters = dict(adapters)
+        self.worker = subjects if isinstance(subjects, Worker) else Worker(subjects)
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -127,7 +130,7 @@ class ProcessExecutor:
         inherited = [parent, *self._parent_ends] if self._forks else []
         process = self._context.Process(
             target=_serve,
-            args=(child, self.adapters, self.memory_mb, os.getpid(), inherited),
+            args=(child, self.worker, self.memory_mb, os.getpid(), inherited),
             daemon=True,
         )
         process.start()
@@ -159,12 +162,11 @@ class ProcessExecutor:
         self._parent_ends.discard(slot.conn)
 
     def map(self, tasks: Sequence[Task]) -> Iterator[Record]:
-        # Tasks sharing an adapter and a schema go to one worker, group after group, so that a
-        # schema is compiled once per adapter however many workers there are.
-        groups: dict[tuple[str, object], deque[Task]] = {}
+        # Tasks sharing a subject and a schema go to one worker, group after group, so that a
+        # schema is compiled (or prepared) once per subject however many workers there are.
+        groups: dict[tuple[object, ...], deque[Task]] = {}
         for task in tasks:
-            schema = task.case.schema.path if task.case.schema else None
-            groups.setdefault((task.adapter, schema), deque()).append(task)
+            groups.setdefault(task.group, deque()).append(task)
         pending = deque(groups.values())
         slots = [self._start() for _ in range(min(self.jobs, len(pending)))]
         try:
@@ -192,7 +194,7 @@ class ProcessExecutor:
                             slot.task = None
                         yield record
                     elif time.monotonic() >= slot.deadline:
-                        record = self._lost(slot, f"time-out: no verdict within {self.timeout:g} s")
+                        record = self._lost(slot, self._timed_out(slot))
                         slots[index] = self._replace(slot)
                         yield record
         finally:
@@ -212,16 +214,23 @@ class ProcessExecutor:
             name = (
                 signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else -code
             )
-            return f"the validator's process was killed by signal {name}"
-        return f"the validator's process died (exit code {code})"
+            return f"the {self._who(slot)}'s process was killed by signal {name}"
+        return f"the {self._who(slot)}'s process died (exit code {code})"
+
+    @staticmethod
+    def _who(slot: _Slot) -> str:
+        return "validator" if slot.task is None or slot.task.step is Step.VALIDATE else "converter"
+
+    def _timed_out(self, slot: _Slot) -> str:
+        if slot.task is not None and slot.task.step is not Step.VALIDATE:
+            return f"time-out: no result within {self.timeout:g} s (killed)"
+        return f"time-out: no verdict within {self.timeout:g} s"
 
     def _lost(self, slot: _Slot, message: str) -> Record:
         task = slot.task
         assert task is not None
         slot.task = None
-        return finish_record(
-            base_record(task.case, task.adapter, None), Verdict.ERRORED, [Problem(message)]
-        )
+        return lost_record(self.worker, task, message)
 
 
 def default_jobs() -> int:

@@ -1,8 +1,10 @@
-"""Results as JSON Lines: a header, one record per case × adapter, a footer.
+"""Results as JSON Lines: a header, one record per task, a footer. One writer, one reader and
+one resume path for every kind of record.
 
-Each record is written and flushed as soon as it is known, so an interrupted run still leaves
-every finished record on disk in a file any JSON Lines reader can take. The format is described
-by ``st9x/formats/results.schema.json``; :func:`read_results` checks files against it.
+A run writes two such files: ``results.jsonl`` (validation records, format
+``st9x/formats/results.schema.json``) and ``conversions.jsonl`` (converter records,
+``conversions.schema.json``). Each record is written as soon as it is known, so an interrupted
+run still leaves every finished record on disk in a file any JSON Lines reader can take.
 """
 
 from __future__ import annotations
@@ -24,12 +26,23 @@ import orjson
 from lxml import etree
 
 from st9x import __version__, formats
-from st9x.subjects.validators.base import Adapter
 from st9x.corpus.model import Corpus
-from st9x.engine.worker import file_sha256, writable
-from st9x.errors import FormatError, OutputError
+from st9x.engine.records import Header, Record
+from st9x.engine.validation import file_sha256
+from st9x.errors import FormatError, OutputError, crash_message
+from st9x.subjects.converters.base import Converter
+from st9x.subjects.validators.base import Adapter
+from st9x.text import writable
 
 RESULTS_FORMAT = "st9x-results/1"
+CONVERSIONS_FORMAT = "st9x-conversions/1"
+RESULTS_NAME = "results.jsonl"
+CONVERSIONS_NAME = "conversions.jsonl"
+# the record types of each format (its JSON Schema is st9x/formats/<format>.schema.json)
+RECORD_TYPES: dict[str, frozenset[str]] = {
+    "results": frozenset({"record"}),
+    "conversions": frozenset({"schema", "case"}),
+}
 LIBRARIES = (
     "lxml",
     "xmlschema",
@@ -113,6 +126,28 @@ def make_header(
         "adapters": [adapters[name].info().as_json() for name in sorted(adapters)],
         "corpora": [corpus_fingerprint(c) for c in corpora],
         "selection": dict(selection),
+    }
+
+
+def make_conversion_header(
+    converters: Mapping[str, Converter],
+    corpora: Iterable[Corpus],
+    json_adapters: Iterable[str],
+    xsd_adapter: str | None,
+) -> Header:
+    infos = []
+    for name in sorted(converters):
+        try:
+            infos.append(converters[name].info().as_json())
+        except Exception as exc:
+            infos.append({"name": name, "error": crash_message(name, exc)})
+    return {
+        "type": "header", "format": CONVERSIONS_FORMAT,
+        "tool": {"name": "st9x", "version": __version__}, "started": now(),
+        "converters": infos,
+        "corpora": [{"id": c.id, "path": str(c.root)} for c in corpora],
+        "json_adapters": sorted(json_adapters),
+        "xsd_adapter": xsd_adapter,
     }
 
 
@@ -202,9 +237,11 @@ class ResultsWriter:
                 self.close(interrupted=kind is not None)
 
 
-def recover(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Prepare an interrupted results file for resuming: keep the header and every whole record,
-    cut off the footer and a last line that was half written, and return what was kept."""
+def recover(path: Path, kind: str = "results") -> tuple[dict[str, Any], list[Record]]:
+    """Prepare an interrupted results file of format ``kind`` (``results`` or
+    ``conversions``) for resuming: keep the header and every whole record, cut off the footer
+    and a last line that was half written, and return what was kept."""
+    wanted = RECORD_TYPES[kind]
     header: dict[str, Any] | None = None
     records: list[dict[str, Any]] = []
     good = 0
@@ -225,16 +262,16 @@ def recover(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                         "not valid JSON in the middle of the file", path=path, line=number
                     ) from None
                 break  # a last line cut short by the interruption
-            kind = document.get("type") if isinstance(document, dict) else None
-            if kind == "header" and header is None:
+            what = document.get("type") if isinstance(document, dict) else None
+            if what == "header" and header is None:
                 header = document
                 good = end
-            elif kind == "record":
-                formats.check("results", document, path=path)
-                records.append(document)
+            elif what in wanted:
+                formats.check(kind, document, path=path)
+                records.append(document)  # type: ignore[arg-type]
                 good = end
-            elif kind != "footer":
-                raise FormatError(f"unexpected line of type {kind!r}", path=path, line=number)
+            elif what != "footer":
+                raise FormatError(f"unexpected line of type {what!r}", path=path, line=number)
         offset = end
     if header is None:
         raise FormatError("no header line: nothing to resume", path=path)
@@ -243,8 +280,10 @@ def recover(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return header, records
 
 
-def iter_results(path: Path, *, check: bool = True) -> Iterator[dict[str, Any]]:
-    """Read a results file line by line, checking each line against the results format."""
+def iter_results(
+    path: Path, *, check: bool = True, kind: str = "results"
+) -> Iterator[dict[str, Any]]:
+    """Read a results file line by line, checking each line against its format."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -259,21 +298,24 @@ def iter_results(path: Path, *, check: bool = True) -> Iterator[dict[str, Any]]:
                 raise FormatError(f"not valid JSON: {exc.msg}", path=path, line=number) from None
             if check:
                 try:
-                    formats.check("results", document, path=path)
+                    formats.check(kind, document, path=path)
                 except FormatError as exc:
                     raise FormatError(exc.message, path=path, line=number) from None
             yield document
 
 
-def read_results(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
+def read_results(
+    path: Path, kind: str = "results"
+) -> tuple[dict[str, Any], list[Any], dict[str, Any] | None]:
+    """Header, records and footer (None when the run was cut short) of a results file."""
     header: dict[str, Any] | None = None
     footer = None
     records = []
-    for document in iter_results(path):
-        kind = document["type"]
-        if kind == "header":
+    for document in iter_results(path, kind=kind):
+        what = document["type"]
+        if what == "header":
             header = document
-        elif kind == "footer":
+        elif what == "footer":
             footer = document
         else:
             records.append(document)

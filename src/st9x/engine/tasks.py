@@ -1,32 +1,89 @@
-"""Planning: which case runs under which adapter.
+"""Planning: which item runs under which subject, in which step. The one planner of st9x.
 
-A task is one case × one adapter, identified by ``corpus/case`` and the adapter's name, which is
-stable across runs so that results can be diffed and a run resumed. Tasks are plain picklable
-data: any executor (in-process, process pool, Dask) can ship them to a worker.
+A task is one item (a case, or a schema) × one subject (a validator or a converter) × one step.
+Its key is stable across runs (``step``, ``corpus/item``, subject), so that results can be
+diffed and a run resumed. Tasks are plain picklable data: any executor (in-process, process
+pool, Dask) can ship them to a worker, which looks the step up in its table of step runners.
+
+Steps:
+
+- ``validate``: a case under a validator (one record of ``results.jsonl``);
+- ``convert-schema``: a converter on the XSD of the selected cases (schema conversion, its loss
+  report, the register decisions on the generated schema);
+- ``convert-case``: a converter on one XML case (conversion, converted instance against the
+  converted schema, round trip, XSD-versus-JSON-Schema agreement, decisions on the instance,
+  the hand-written twin).
+
+Every step honours the same selection: corpora, tags (a case carries the tag or breaks that
+constraint kind), validators and converters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
 
-from st9x.subjects.validators.base import Adapter
-from st9x.corpus.model import Case, Corpus
+from st9x.corpus.model import Case, Corpus, SchemaSpec
+
+
+class Step(StrEnum):
+    VALIDATE = "validate"
+    CONVERT_SCHEMA = "convert-schema"
+    CONVERT_CASE = "convert-case"
+
+
+CONVERSION_STEPS = frozenset({Step.CONVERT_SCHEMA, Step.CONVERT_CASE})
 
 
 @dataclass(frozen=True)
 class Task:
-    case: Case
-    adapter: str
+    """One item × one subject × one step. ``Task(case, "lxml")`` is a validation."""
+
+    item: Case | SchemaSpec
+    subject: str
+    step: Step = Step.VALIDATE
 
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.case.key, self.adapter)
+    def case(self) -> Case:
+        """The case of a validation or case-conversion task."""
+        assert isinstance(self.item, Case), f"a {self.step} task has no case"
+        return self.item
+
+    @property
+    def adapter(self) -> str:
+        """The subject's name; validators have been called adapters since st9x's first
+        results format, whose records keep that field name."""
+        return self.subject
+
+    @property
+    def item_key(self) -> str:
+        """``corpus/case`` or ``corpus/schema``: the item's stable identity."""
+        item = self.item
+        return item.key if isinstance(item, Case) else f"{item.corpus}/{item.id}"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        if self.step is Step.VALIDATE:
+            return (self.item_key, self.subject)  # as st9x's first results files keyed them
+        return (str(self.step), self.item_key, self.subject)
+
+    @property
+    def group(self) -> tuple[str, str, Path | None]:
+        """Tasks of one group share expensive state (a compiled or prepared schema): an
+        executor keeps a group on one worker so that the schema is compiled once."""
+        item = self.item
+        schema = item if isinstance(item, SchemaSpec) else item.schema
+        kind = "validate" if self.step is Step.VALIDATE else "convert"
+        return (kind, self.subject, schema.path if schema is not None else None)
 
     @property
     def item_id(self) -> str:
-        """The pytest item name and the id shown in listings: ``st96-core/tm-app-minimal[lxml]``."""
-        return f"{self.case.key}[{self.adapter}]"
+        """The pytest item name and the id in listings: ``st96-core/tm-app-minimal[lxml]``."""
+        if self.step is Step.VALIDATE:
+            return f"{self.item_key}[{self.subject}]"
+        return f"{self.item_key}[{self.subject}:{self.step}]"
 
 
 def selected(case: Case, tags: Sequence[str]) -> bool:
@@ -36,16 +93,46 @@ def selected(case: Case, tags: Sequence[str]) -> bool:
     return any(tag in case.tags or tag == case.constraint for tag in tags)
 
 
+def convertible(case: Case) -> bool:
+    """A converter runs on XML instances checked against an XSD, that st9x could load."""
+    return (
+        case.format == "xml"
+        and case.kind == "instance"
+        and case.schema is not None
+        and case.schema.kind == "xsd"
+        and not case.problem
+    )
+
+
+def conversion_cases(corpus: Corpus, tags: Sequence[str] = ()) -> list[Case]:
+    """The cases of ``corpus`` that converter steps run on, under the tag selection."""
+    return [c for c in corpus.cases if convertible(c) and selected(c, tags)]
+
+
 def plan(
-    corpora: Iterable[Corpus], adapters: Mapping[str, Adapter], tags: Sequence[str] = ()
+    corpora: Iterable[Corpus],
+    adapters: Mapping[str, object],
+    tags: Sequence[str] = (),
+    converters: Iterable[str] = (),
 ) -> list[Task]:
-    """Every selected case under every adapter of its data format, in a stable order."""
-    tasks = []
+    """Every selected case under every validator of its data format, then each converter's
+    schema steps and case steps on the selected XML cases, in a stable order.
+
+    ``adapters`` maps a validator's name to anything with a ``format`` (``xml``/``json``).
+    """
+    corpora = list(corpora)
+    tasks: list[Task] = []
     for corpus in corpora:
         for case in sorted(corpus.cases, key=lambda c: c.id):
             if not selected(case, tags):
                 continue
             for name in sorted(adapters):
-                if adapters[name].format == case.format:
+                if getattr(adapters[name], "format", None) == case.format:
                     tasks.append(Task(case, name))
+    for name in sorted(converters):
+        for corpus in corpora:
+            cases = conversion_cases(corpus, tags)
+            specs = {c.schema.id: c.schema for c in cases if c.schema is not None}
+            tasks += [Task(specs[i], name, Step.CONVERT_SCHEMA) for i in sorted(specs)]
+            tasks += [Task(c, name, Step.CONVERT_CASE) for c in cases]
     return tasks

@@ -1,246 +1,99 @@
-"""Running one task: compile (once per adapter and schema), validate, time, and turn whatever
-happens into a result record.
+"""The worker: carries out any task, whatever its step, and turns whatever happens into a record.
 
-Whatever an adapter does (answers, raises st9x's errors, crashes with any other exception) ends
-as a record: ``errored`` or ``skipped`` with its message, never an exception out of the worker.
-That is what lets a run go on past a bad file or a broken validator and keep every result.
+A worker lives as long as its process (a run, a pytest session, a pool worker) and keeps what
+is expensive to make: compiled schemas per validator, prepared schemas per converter, the
+reference XSD verdicts. It looks each task's step up in :data:`STEPS`, a table of small step
+runners, so a new kind of subject (a linter) is a new step and a new entry, not a second engine.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import stat
-import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
-from st9x.subjects.validators.base import Adapter, CompiledSchema, Outcome, Problem, Unsupported, Verdict
-from st9x.corpus.model import Case, SchemaSpec
-from st9x.engine.tasks import Task
-from st9x.errors import SchemaInvalid, St9xError, one_line
-
-Record = dict[str, Any]
-
-
-@dataclass
-class _Compilation:
-    compiled: CompiledSchema | None
-    seconds: float
-    verdict: Verdict | None = None  # ERRORED or SKIPPED when compilation did not succeed
-    message: str | None = None
-    line: int | None = None
-    invalid: bool = False  # the validator rejected the schema (SchemaInvalid), not st9x
+from st9x.corpus.model import Corpus, SchemaSpec
+from st9x.engine.conversion import (
+    ConversionContext,
+    ConverterSuite,
+    converter_claims,
+    lost_conversion,
+    make_context,
+)
+from st9x.engine.records import Record
+from st9x.engine.tasks import Step, Task
+from st9x.engine.validation import Validation, base_record, finish_record
+from st9x.subjects.converters.base import Converter
+from st9x.subjects.validators.base import Adapter, Problem, Verdict
 
 
 class Worker:
-    """Holds the adapters and the compiled schemas of one process; each schema is compiled once
-    per adapter for the life of the worker (a run, a pytest session, a pool process)."""
+    """Runs tasks of every step with the subjects of one run.
 
-    def __init__(self, adapters: Mapping[str, Adapter]) -> None:
+    ``conversion_out`` is where converter steps write their artefacts (a run's output folder);
+    ``twin_corpora`` are corpora whose pairs give the hand-written JSON twin of an XML case.
+    """
+
+    def __init__(
+        self,
+        adapters: Mapping[str, Adapter],
+        converters: Mapping[str, Converter] | None = None,
+        *,
+        conversion_out: Path | None = None,
+        twin_corpora: Iterable[Corpus] = (),
+        conversion: ConversionContext | None = None,
+    ) -> None:
         self.adapters = dict(adapters)
-        # keyed by what compiling depends on: the same file under another dialect (XSD 1.0 and
-        # 1.1 corpora of one suite) or another URI map is another compilation
-        self._compiled: dict[tuple[object, ...], _Compilation] = {}
-        self._hashes: dict[Path, str | None] = {}
+        self.converters = dict(converters or {})
+        self.validation = Validation(self.adapters)
+        self._conversion = conversion
+        self._conversion_out = conversion_out
+        self._twin_corpora = list(twin_corpora)
+        self._suites: dict[str, ConverterSuite] = {}
 
     def run(self, task: Task) -> Record:
-        case = task.case
-        adapter = self.adapters[task.adapter]
-        if case.problem or case.schema is None:
-            # the problem first: a case whose path leads outside the corpus is never opened, not
-            # even to hash it (a hash of a file outside is an oracle for its content, and a
-            # symlink to /dev/zero would be read until the memory limit: F4)
-            return finish_record(
-                base_record(case, task.adapter, None),
-                Verdict.ERRORED,
-                [Problem(case.problem or "no schema for this case")],
-            )
-        record = base_record(case, task.adapter, self._sha256(case.instance))
+        return STEPS[task.step](self, task)
 
-        compile_seconds = None
-        key = (
-            task.adapter,
-            case.schema.path,
-            case.schema.dialect,
-            case.schema.uri_map,
-            case.schema.bounds,
+    @property
+    def conversion(self) -> ConversionContext:
+        """What the converter steps share, made when the first one runs."""
+        if self._conversion is None:
+            out = self._conversion_out or Path("reports/latest")
+            self._conversion = make_context(out, self.adapters, twin_corpora=self._twin_corpora)
+        return self._conversion
+
+    def suite(self, name: str) -> ConverterSuite:
+        if name not in self._suites:
+            self._suites[name] = ConverterSuite(name, self.converters[name], self.conversion)
+        return self._suites[name]
+
+
+def _validate(worker: Worker, task: Task) -> Record:
+    return worker.validation.run(task)
+
+
+def _convert_schema(worker: Worker, task: Task) -> Record:
+    assert isinstance(task.item, SchemaSpec)
+    return worker.suite(task.subject).schema_record(task.item)
+
+
+def _convert_case(worker: Worker, task: Task) -> Record:
+    return worker.suite(task.subject).case_record(task.case)
+
+
+STEPS: dict[Step, Callable[[Worker, Task], Record]] = {
+    Step.VALIDATE: _validate,
+    Step.CONVERT_SCHEMA: _convert_schema,
+    Step.CONVERT_CASE: _convert_case,
+}
+
+
+def lost_record(worker: Worker, task: Task, message: str) -> Record:
+    """The record of a task whose process was killed (time-out) or died: ``errored``, saying
+    why, in the shape of the task's step."""
+    if task.step is Step.VALIDATE:
+        return finish_record(
+            base_record(task.case, task.subject, None), Verdict.ERRORED, [Problem(message)]
         )
-        compilation = self._compiled.get(key)
-        if compilation is None:
-            compilation = self._compile(adapter, case.schema)
-            self._compiled[key] = compilation
-            compile_seconds = compilation.seconds
-        record["times"]["compile"] = compile_seconds
-        if case.kind == "schema":
-            return _schema_record(record, compilation)
-        if compilation.compiled is None:
-            assert compilation.verdict is not None
-            return finish_record(
-                record,
-                compilation.verdict,
-                [Problem(compilation.message or "", None, compilation.line)],
-            )
-
-        start = time.perf_counter()
-        try:
-            outcome = compilation.compiled.validate(case.instance)
-        except Unsupported as exc:
-            outcome = Outcome(Verdict.SKIPPED, (Problem(one_line(str(exc))),), 1)
-        except St9xError as exc:
-            outcome = Outcome(Verdict.ERRORED, (Problem(str(exc), None, exc.line),), 1)
-        except KeyboardInterrupt:
-            raise  # the user's request to stop: the run ends (and keeps what it has)
-        except BaseException as exc:
-            # a crash in a validator is a result, not the end of the run; that includes
-            # SystemExit (a validator calling sys.exit is a bug, not a request to stop st9x)
-            # and GeneratorExit (F7)
-            outcome = Outcome(Verdict.ERRORED, (Problem(_crash(task.adapter, exc)),), 1)
-        if not isinstance(outcome, Outcome):
-            problem = Problem(_not_an_outcome(task.adapter, outcome))
-            outcome = Outcome(Verdict.ERRORED, (problem,), 1)
-        record["times"]["validate"] = round(time.perf_counter() - start, 6)
-        return finish_record(record, outcome.verdict, list(outcome.errors), outcome.error_count)
-
-    def _compile(self, adapter: Adapter, schema: SchemaSpec) -> _Compilation:
-        start = time.perf_counter()
-        try:
-            compiled = adapter.compile(schema)
-        except Unsupported as exc:
-            return _Compilation(
-                None, time.perf_counter() - start, Verdict.SKIPPED, one_line(str(exc))
-            )
-        except St9xError as exc:
-            return _Compilation(
-                None,
-                time.perf_counter() - start,
-                Verdict.ERRORED,
-                str(exc),
-                exc.line,
-                invalid=isinstance(exc, SchemaInvalid),
-            )
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:
-            return _Compilation(
-                None, time.perf_counter() - start, Verdict.ERRORED, _crash(adapter.name, exc)
-            )
-        if not isinstance(compiled, CompiledSchema):
-            return _Compilation(
-                None,
-                time.perf_counter() - start,
-                Verdict.ERRORED,
-                _not_an_outcome(adapter.name, compiled, "a compiled schema"),
-            )
-        return _Compilation(compiled, round(time.perf_counter() - start, 6))
-
-    def _sha256(self, path: Path) -> str | None:
-        if path not in self._hashes:
-            self._hashes[path] = file_sha256(path)
-        return self._hashes[path]
-
-
-def file_sha256(path: Path) -> str | None:
-    """The SHA-256 of a regular file, read in chunks; None for anything else.
-
-    A FIFO would block, a device (``/dev/zero``) never ends and a directory cannot be read, so
-    only a regular file is hashed (checked on the opened descriptor, not before opening it, so
-    that the file cannot be swapped in between), and never more than it holds (F4). O_NONBLOCK
-    keeps the open itself from blocking on a FIFO.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except (OSError, ValueError):
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            return None
-    except OSError:
-        os.close(fd)
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-        except OSError:
-            return None
-
-
-def _schema_record(record: Record, compilation: _Compilation) -> Record:
-    """The verdict of a schema test is the compilation's: compiled is ``valid``, rejected by the
-    validator is ``invalid``; refused by st9x, unreadable or crashed stays ``errored``, and a
-    dialect the adapter does not implement ``skipped``."""
-    if compilation.compiled is not None:
-        return finish_record(record, Verdict.VALID, [])
-    assert compilation.verdict is not None
-    verdict = Verdict.INVALID if compilation.invalid else compilation.verdict
-    return finish_record(
-        record, verdict, [Problem(compilation.message or "", None, compilation.line)]
-    )
-
-
-def _not_an_outcome(adapter: str, value: object, what: str = "an Outcome") -> str:
-    return f"{adapter} returned {type(value).__name__} instead of {what}"
-
-
-def _crash(adapter: str, exc: BaseException) -> str:
-    if isinstance(exc, MemoryError):
-        return f"{adapter} ran out of memory (the worker's memory limit, or the machine's)"
-    return f"{adapter} raised {type(exc).__name__}: {one_line(str(exc))}"
-
-
-def base_record(case: Case, adapter: str, sha256: str | None) -> Record:
-    """A record with the case's identity filled in and no verdict yet."""
-    return {
-        "type": "record",
-        "corpus": case.corpus,
-        "case": case.id,
-        "adapter": adapter,
-        "format": case.format,
-        "schema": case.schema.key if case.schema else None,
-        "instance": case.source or case.instance.name,
-        "instance_sha256": sha256,
-        "expected": case.expected,
-        "constraint": case.constraint,
-        "tags": list(case.tags),
-        "verdict": None,
-        "ok": None,
-        "errors": [],
-        "error_count": 0,
-        "times": {"compile": None, "validate": None},
-    }
-
-
-def writable(value: Any) -> Any:
-    """``value`` with every string made encodable as UTF-8: a file name that is not UTF-8
-    arrives as a surrogate-escaped string, which orjson (and any UTF-8 writer) refuses; it is
-    kept readable as ``\\udcff`` instead of ending the run (F2)."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return value.encode("utf-8", "backslashreplace").decode("utf-8")
-        return value
-    if isinstance(value, dict):
-        return {writable(k): writable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [writable(v) for v in value]
-    return value
-
-
-def finish_record(
-    record: Record, verdict: Verdict, problems: list[Problem], count: int | None = None
-) -> Record:
-    """Set the verdict and errors, and whether the verdict is the expected one."""
-    record["verdict"] = str(verdict)
-    record["errors"] = [p.as_json() for p in problems]
-    record["error_count"] = count if count is not None else len(problems)
-    expected = record["expected"]
-    if expected != "unknown" and verdict != Verdict.SKIPPED:
-        record["ok"] = str(verdict) == expected
-    # messages quote file names, which need not be UTF-8 (case ids and sources are made
-    # writable where they are made: they are keys the engine matches records by)
-    record["errors"] = writable(record["errors"])
-    return record
+    converter = worker.converters.get(task.subject)
+    claims = converter_claims(converter) if converter is not None else []
+    return lost_conversion(task.subject, claims, task.item, message)

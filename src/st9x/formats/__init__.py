@@ -14,7 +14,9 @@ import orjson
 
 from st9x.errors import FormatError, St9xError
 
-FORMATS = ("manifest", "results", "summary", "ledger", "conversions")
+FORMATS = (
+    "manifest", "results", "summary", "ledger", "conversions", "conversion-summary",
+)
 
 
 @cache

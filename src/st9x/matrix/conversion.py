@@ -4,19 +4,36 @@ as Markdown (``conversion-matrix.md``, no timestamps, so two runs diff cleanly).
 Matrices: schema conversion and losses (converter × corpus); validity of converted valid
 instances (converter × JSON validator); round trip (converter × corpus, on XSD-valid cases);
 verdict agreement (converter × validator × constraint kind) with every gap named; decision
-conformance (converter × decision, schema and instance level); hand-written twins.
+conformance (converter × decision, schema and instance level); hand-written twins; and the
+judged checks (converter × check: pass, fail, xfail, xpass, errored, skipped, unchecked) with
+every broken expectation, decided by :mod:`st9x.engine.judge` against the ledger.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from st9x.subjects.converters.decisions import DECISIONS, reported_losses
-from st9x.engine.conversion import EXPLAINED, EXPLAINING_LOSSES
+from st9x.engine.judge import BROKEN, Judgement, agreement, judge_conversions
+from st9x.ledger import Ledger
+from st9x.subjects.converters.decisions import reported_losses
 
 Record = dict[str, Any]
+SUMMARY_FORMAT = "st9x-conversion-summary/1"
+# the loss constructs that can explain a verdict gap on a case breaking this constraint kind
+EXPLAINING_LOSSES: dict[str, tuple[str, ...]] = {
+    "choice-multiple": ("choice-anyof",),
+    "choice-none": ("choice-anyof",),
+    "wrong-order": ("sequence-order", "choice-order", "merged-particles"),
+    "date-time": ("date-calendar",),
+    "mixed-content": ("mixed-content", "mixed-extension"),
+    "digits": ("digits",),
+    "pattern": ("pattern",),
+    "length": ("length",),
+    "numeric-bound": ("bound",),
+    "max-occurs": ("repeated-sequence", "repeated-choice"),
+    "min-occurs": ("repeated-sequence", "repeated-choice"),
+}
 VALID_KIND = "(valid)"  # the constraint column of cases that break nothing
 EXAMPLES = 50  # listed examples per kind of finding (every count is kept)
 
@@ -26,22 +43,6 @@ def _bump(table: dict[str, Any], *keys: str, by: int = 1) -> None:
     for key in path:
         table = table.setdefault(key, {})
     table[last] = table.get(last, 0) + by
-
-
-def agreement(record: Record, adapter: str) -> str:
-    """``agree``, ``gap-accepts`` (XSD rejects, JSON Schema accepts), ``gap-rejects``,
-    ``not-convertible``, ``errored`` or ``skipped`` for one case under one JSON validator."""
-    xsd = record["xsd_verdict"]
-    if xsd not in ("valid", "invalid"):
-        return "errored" if xsd == "errored" else "skipped"
-    if record["conversion"]["status"] in ("failed", "errored"):
-        return "not-convertible"
-    verdict = record["json_verdicts"].get(adapter, {}).get("verdict")
-    if verdict not in ("valid", "invalid"):
-        return "errored" if verdict == "errored" else "skipped"
-    if verdict == xsd:
-        return "agree"
-    return "gap-accepts" if xsd == "invalid" else "gap-rejects"
 
 
 def explain_gap(record: Record, adapter: str, kind: str, losses: Mapping[str, int]) -> str:
@@ -56,12 +57,14 @@ def explain_gap(record: Record, adapter: str, kind: str, losses: Mapping[str, in
     return f"{constraint}: XSD accepts, {name} rejects under {adapter}: {error}"
 
 
-def fold_conversions(header: Record, records: Iterable[Record]) -> dict[str, Any]:
+def fold_conversions(header: Record, records: Iterable[Record],
+                     ledger: Ledger | None = None) -> dict[str, Any]:
     records = list(records)
+    ledger = ledger or Ledger()
     losses_of = {(r["converter"], r["corpus"], r["schema"]): r["losses"]
                  for r in records if r["type"] == "schema"}
     out: dict[str, Any] = {
-        "format": "st9x-conversion-summary/1",
+        "format": SUMMARY_FORMAT,
         "converters": header.get("converters", []),
         "json_adapters": header.get("json_adapters", []),
         "xsd_adapter": header.get("xsd_adapter"),
@@ -102,7 +105,40 @@ def fold_conversions(header: Record, records: Iterable[Record]) -> dict[str, Any
     for key in ("lossy", "validity_failures", "decision_failures", "twin_differences",
                 "not_convertible"):
         out[key] = out[key][:EXAMPLES]
+    out.update(_fold_checks(records, ledger))
     return out
+
+
+def _fold_checks(records: list[Record], ledger: Ledger) -> dict[str, Any]:
+    """Converter × check counts of judgements, every broken expectation and every ledgered
+    failure (with its reason), and the ledger's entries about converter checks that matched
+    nothing in this run."""
+    checks: dict[str, dict[str, dict[str, int]]] = {}
+    broken, expected = [], []
+    keys: set[tuple[str, str]] = set()
+    subjects: set[str] = set()
+    for judged in judge_conversions(records, ledger):
+        keys.add((judged.item, judged.subject))
+        subjects.add(judged.subject)
+        _bump(checks, judged.converter, str(judged.check), str(judged.judgement))
+        row = {"item": judged.item, "subject": judged.subject,
+               "judgement": str(judged.judgement),
+               "problem": judged.problems[0] if judged.problems else None}
+        if judged.judgement in BROKEN:
+            broken.append(row)
+        elif judged.judgement is Judgement.XFAIL and judged.entry is not None:
+            expected.append({**row, "reason": judged.entry.reason})
+    corpora = {r["corpus"] for r in records}
+    return {
+        "checks": checks,
+        "broken": len(broken),
+        "failures": sorted(broken, key=lambda r: (r["item"], r["subject"])),
+        "expected_failures": sorted(expected, key=lambda r: (r["item"], r["subject"])),
+        "stale_ledger_entries": [
+            {"case": e.case if isinstance(e.case, str) else list(e.case), "adapter": e.adapter}
+            for e in ledger.unused(keys, corpora, subjects) if ":" in e.adapter
+        ],
+    }
 
 
 def _fold_case(out: dict[str, Any], r: Record, losses: Mapping[str, int]) -> None:
@@ -141,113 +177,8 @@ def _fold_case(out: dict[str, Any], r: Record, losses: Mapping[str, int]) -> Non
                 {"converter": conv, "level": "instance", "decision": d, "where": key,
                  "detail": check["detail"]})
     twin = r["twin"]["status"]
-    if twin == "different" and (r["twin"]["difference"] or "").startswith(EXPLAINED):
-        twin = "explained"
     if twin != "absent":
         _bump(out["twins"], conv, twin)
         if twin not in ("equal", "explained"):
             out["twin_differences"].append({"converter": conv, "case": key,
                                             "difference": r["twin"]["difference"]})
-
-
-# == Markdown =====================================================================================
-def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in row)
-              + " |" for row in rows]
-    return [*lines, ""]
-
-
-def render_conversions(summary: dict[str, Any]) -> str:
-    lines = ["# st9x conversion matrices", "",
-             f"XSD verdicts by `{summary['xsd_adapter']}`; JSON validators: "
-             + ", ".join(f"`{a}`" for a in summary["json_adapters"]), ""]
-    lines += ["## (a) Schema conversion and losses", ""]
-    rows = []
-    for conv, per in sorted(summary["schemas"].items()):
-        for corpus, row in sorted(per.items()):
-            top = ", ".join(f"{c} {n}" for c, n in Counter(row["losses"]).most_common())
-            rows.append([conv, corpus, row["ok"], row["unsupported"], row["errored"],
-                         row["loss_total"], top or "—"])
-    lines += _table(["converter", "corpus", "ok", "unsupported", "errored", "losses",
-                     "losses by construct"], rows)
-    for p in summary["schema_problems"]:
-        lines.append(f"- `{p['converter']}` `{p['schema']}`: {p['message']}")
-    lines += ["", "## Instance conversion (XML → JSON), all cases", ""]
-    cols = ["ok", "failed", "errored", "unsupported"]
-    rows = [[conv, corpus, *(c.get(k, 0) for k in cols)]
-            for conv, per in sorted(summary["conversion"].items())
-            for corpus, c in sorted(per.items())]
-    lines += _table(["converter", "corpus", *cols], rows)
-    for item in summary["not_convertible"]:
-        lines.append(f"- XSD-valid but not convertible: `{item['case']}` × `{item['converter']}`:"
-                     f" {item['message']}")
-    lines += ["", "## (b) Converted valid instances against the converted schema", ""]
-    cols = ["valid", "invalid", "errored", "skipped"]
-    rows = [[conv, adapter, *(c.get(k, 0) for k in cols)]
-            for conv, per in sorted(summary["validity"].items())
-            for adapter, c in sorted(per.items())]
-    lines += _table(["converter", "JSON validator", *cols], rows)
-    for f in summary["validity_failures"][:20]:
-        lines.append(f"- `{f['case']}` × `{f['converter']}` × `{f['adapter']}`: {f['error']}")
-    lines += ["", "## (c) Round trip XML → JSON → XML (XSD-valid cases, C14N 2.0)", ""]
-    cols = ["exact", "normalised", "lossy", "errored", "unsupported", "not-converted"]
-    rows = [[conv, corpus, *(c.get(k, 0) for k in cols)]
-            for conv, per in sorted(summary["roundtrip"].items())
-            for corpus, c in sorted(per.items())]
-    lines += _table(["converter", "corpus", *cols], rows)
-    for item in summary["lossy"][:20]:
-        lines.append(f"- {item['status']}: `{item['case']}` × `{item['converter']}`: "
-                     f"`{item['difference'][:160]}`")
-    lines += ["", "## (d) Verdict agreement: XSD verdict vs JSON Schema verdict on the "
-              "conversion", ""]
-    cols = ["agree", "gap-accepts", "gap-rejects", "not-convertible", "errored", "skipped"]
-    rows = []
-    for conv, per in sorted(summary["agreement"].items()):
-        for adapter, kinds in sorted(per.items()):
-            total = Counter[str]()
-            for counts in kinds.values():
-                total.update(counts)
-            rows.append([conv, adapter, *(total.get(k, 0) for k in cols)])
-    lines += _table(["converter", "JSON validator", *cols], rows)
-    lines += ["Gaps by constraint kind (each case × validator):", ""]
-    rows = [[conv, kind, n] for conv, per in sorted(summary["gap_counts"].items())
-            for kind, n in sorted(per.items())]
-    lines += _table(["converter", "constraint: gap", "count"], rows)
-    seen: set[tuple[str, str, str]] = set()
-    for gap in summary["gaps"]:
-        key = (gap["converter"], gap["case"], gap["kind"])
-        if key in seen:
-            continue
-        seen.add(key)
-        lines.append(f"- `{gap['case']}`: {gap['explanation']}")
-    lines += ["", "## (e) Register decisions (pass / fail / n/a)", "",
-              "Decided from the XSD (`st9x.subjects.converters.decisions`). `+N loss`: N places (e.g. "
-              "extensions of mixed content) the converter reported as a loss instead of "
-              "applying the decision, counted apart from pass and fail.", ""]
-    head = ["converter", "level", *(f"{d}: {DECISIONS[d]}" for d in DECISIONS)]
-    rows = []
-    for conv, levels in sorted(summary["decisions"].items()):
-        for level in ("schema", "instance"):
-            per = levels.get(level)
-            if not per:
-                continue
-            rows.append([conv, level, *(
-                "/".join(str(per.get(d, {}).get(s, 0)) for s in ("pass", "fail", "n/a"))
-                + (f" +{per[d]['loss']} loss" if per.get(d, {}).get("loss") else "")
-                for d in DECISIONS)])
-    lines += _table(head, rows)
-    firsts: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for f in summary["decision_failures"]:
-        firsts.setdefault((f["converter"], f["level"], f["decision"]), f)
-    for (conv, level, d), f in sorted(firsts.items()):
-        lines.append(f"- `{conv}` {level} decision {d}: `{f['where']}`: {f['detail']}")
-    lines += ["", "## Converted instances against the hand-written ST.97 twins", ""]
-    lines += ["`explained`: every difference has a reason in the twin corpus's "
-              "`twin-differences.json`; `different`: at least one has none (each listed).", ""]
-    rows = [[conv, c.get("equal", 0), c.get("explained", 0), c.get("different", 0),
-             c.get("errored", 0)] for conv, c in sorted(summary["twins"].items())]
-    lines += _table(["converter", "equal", "explained", "different", "errored"], rows)
-    for d in summary["twin_differences"]:
-        lines.append(f"- `{d['case']}` × `{d['converter']}`: `{d['difference']}`")
-    return "\n".join(lines).rstrip() + "\n"

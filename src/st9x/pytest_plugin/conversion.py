@@ -1,6 +1,6 @@
-"""pytest front end of the converter suites: the checks of :mod:`st9x.engine.conversion` as
-pytest items, computed by the same :class:`~st9x.engine.conversion.ConverterSuite` that
-``st9x run`` uses.
+"""pytest front end of the converter suites: each converter check is a pytest item, computed by
+the engine's :class:`~st9x.engine.worker.Worker` from the same tasks ``st9x run`` plans and
+judged by the same table of checks (:mod:`st9x.engine.judge`).
 
 A conversion suite is a ``*.suite.toml`` with a ``[conversion]`` table (the validation plugin
 finds no ``corpora`` key at its top level and collects nothing from it)::
@@ -15,7 +15,8 @@ Items: ``corpus/schema[converter:schema]`` and ``[converter:decisions]`` (schema
 the instance-level checks of that schema's cases); per XSD-valid case ``[converter:roundtrip]``
 (exact or normalised) and ``[converter:validity]``; per case ``[converter:agreement]`` (the JSON
 Schema verdict equals the XSD verdict; an invalid case the converter refuses to convert agrees).
-Known gaps are strict xfails from the ledger, with ``adapter`` = ``converter:check``.
+Known gaps are strict xfails from the ledger, with ``adapter`` = ``converter:check``; a check
+the converter does not claim is skipped with that reason (measured in ``st9x run``, not judged).
 """
 
 from __future__ import annotations
@@ -27,18 +28,18 @@ from typing import Any
 
 import pytest
 
-from st9x.subjects.validators.registry import select_adapters
-from st9x.subjects.converters.registry import select_converters
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec
-from st9x.engine.conversion import ConversionContext, ConverterSuite, make_context, suite_cases
+from st9x.engine.judge import CASE_CHECKS, SCHEMA_CHECKS, CheckResult, Outcome, subject_of
+from st9x.engine.tasks import Step, Task, conversion_cases
+from st9x.engine.worker import Worker
 from st9x.errors import St9xError
 from st9x.ledger import Ledger, load_ledger
-from st9x.matrix.conversion import agreement
+from st9x.subjects.converters.base import Check
+from st9x.subjects.registry import select_adapters, select_converters
 
 SUITE_SUFFIX = ".suite.toml"
-_CONTEXTS = pytest.StashKey[dict[str, ConversionContext]]()
-_SUITES = pytest.StashKey[dict[tuple[str, str], ConverterSuite]]()
+_WORKERS = pytest.StashKey[dict[str, Worker]]()
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -56,21 +57,19 @@ class ConversionFailure(Exception):
     """A failed conversion check, shown as a few readable lines instead of a traceback."""
 
 
-def _suite(config: pytest.Config, suite_file: Path, converter: str,
-           validators: list[str], tmp: Path) -> ConverterSuite:
-    """One ConverterSuite per (suite file, converter) for the session: schemas prepared once."""
-    contexts = config.stash.setdefault(_CONTEXTS, {})
-    suites = config.stash.setdefault(_SUITES, {})
-    key = (str(suite_file), converter)
-    if key not in suites:
-        if str(suite_file) not in contexts:
-            adapters = select_adapters()
-            chosen = {n: a for n, a in adapters.items()
-                      if a.format == "xml" or n in validators}
-            contexts[str(suite_file)] = make_context(tmp, chosen)
-        ctx = contexts[str(suite_file)]
-        suites[key] = ConverterSuite(converter, select_converters([converter])[converter], ctx)
-    return suites[key]
+def _worker(config: pytest.Config, suite_file: Path, table: dict[str, Any]) -> Worker:
+    """One worker per suite file for the session: each schema is prepared once per converter,
+    each case converted once, whatever the number of checks that read the records."""
+    workers = config.stash.setdefault(_WORKERS, {})
+    key = str(suite_file)
+    if key not in workers:
+        validators = list(table.get("validators", []))
+        adapters = {n: a for n, a in select_adapters().items()
+                    if a.format == "xml" or n in validators}
+        converters = select_converters(list(table.get("converters", [])))
+        out = config._tmp_path_factory.getbasetemp() / "conversions"  # type: ignore[attr-defined]
+        workers[key] = Worker(adapters, converters, conversion_out=out)
+    return workers[key]
 
 
 class ConversionSuiteFile(pytest.File):
@@ -97,26 +96,25 @@ class ConversionSuiteFile(pytest.File):
 
     def _items(self, corpus: Corpus, converter: str, table: dict[str, Any],
                ledger: Ledger) -> Iterator[pytest.Item]:
-        cases = suite_cases(corpus)
+        cases = conversion_cases(corpus, self.config.getoption("tag", default=[]) or [])
         specs = {c.schema.id: c.schema for c in cases if c.schema is not None}
-        common = {"converter": converter, "validators": list(table.get("validators", []))}
-        made: list[pytest.Item] = []
+        made: list[ConversionItem] = []
         for spec_id in sorted(specs):
-            for check in ("schema", "decisions"):
+            for check in SCHEMA_CHECKS:
                 made.append(ConversionItem.from_parent(
-                    self, name=f"{corpus.id}/{spec_id}[{converter}:{check}]", check=check,
-                    spec=specs[spec_id], case=None, cases=cases, **common))
+                    self, name=f"{corpus.id}/{spec_id}[{subject_of(converter, check)}]",
+                    check=check, converter=converter, table=table, spec=specs[spec_id],
+                    case=None, cases=[c for c in cases if c.schema == specs[spec_id]]))
         for case in cases:
-            checks = ["roundtrip", "validity", "agreement"] if case.expected == "valid" \
-                else ["agreement"]
+            checks = [Check.ROUNDTRIP, Check.VALIDITY, Check.AGREEMENT] \
+                if case.expected == "valid" else [Check.AGREEMENT]
             for check in checks:
                 made.append(ConversionItem.from_parent(
-                    self, name=f"{case.key}[{converter}:{check}]", check=check,
-                    spec=case.schema, case=case, cases=cases, **common))
+                    self, name=f"{case.key}[{subject_of(converter, check)}]", check=check,
+                    converter=converter, table=table, spec=case.schema, case=case, cases=[]))
         for item in made:
-            assert isinstance(item, ConversionItem)
             key = item.case.key if item.case else f"{corpus.id}/{item.spec.id}"
-            entry = ledger.lookup(key, f"{converter}:{item.check}")
+            entry = ledger.lookup(key, subject_of(converter, item.check))
             if entry:
                 item.add_marker(pytest.mark.xfail(
                     reason=f"{entry.reason} ({entry.reference})", strict=True))
@@ -129,88 +127,36 @@ def _ledger_option(config: pytest.Config) -> Path | None:
 
 
 class ConversionItem(pytest.Item):
-    def __init__(self, *, check: str, converter: str, validators: list[str], spec: SchemaSpec,
-                 case: Case | None, cases: list[Case], **kwargs: Any) -> None:
+    def __init__(self, *, check: Check, converter: str, table: dict[str, Any],
+                 spec: SchemaSpec, case: Case | None, cases: list[Case], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.check = check
         self.converter = converter
-        self.validators = validators
+        self.table = table
         self.spec = spec
         self.case = case
         self.cases = cases
 
     def runtest(self) -> None:
-        tmp = self.config._tmp_path_factory.getbasetemp() / "conversions"  # type: ignore[attr-defined]
-        suite = _suite(self.config, self.path, self.converter, self.validators, tmp)
-        problems = getattr(self, f"_check_{self.check}")(suite)
-        if problems:
+        worker = _worker(self.config, self.path, self.table)
+        if self.case is None:
+            record = worker.run(Task(self.spec, self.converter, Step.CONVERT_SCHEMA))
+            case_records = [worker.run(Task(c, self.converter, Step.CONVERT_CASE))
+                            for c in self.cases]
+            result = SCHEMA_CHECKS[self.check](record, case_records)  # type: ignore[arg-type]
+        else:
+            record = worker.run(Task(self.case, self.converter, Step.CONVERT_CASE))
+            found = CASE_CHECKS[self.check](record)  # type: ignore[arg-type]
+            result = found or CheckResult(Outcome.SKIPPED, ("not applicable to this case",))
+        if self.check not in record["claims"]:  # type: ignore[typeddict-item]
+            pytest.skip(f"{self.converter} does not claim the {self.check} check "
+                        "(measured by st9x run, not judged)")
+        if result.outcome is Outcome.SKIPPED:
+            pytest.skip("; ".join(result.problems) or "skipped")
+        if result.outcome in (Outcome.MISSED, Outcome.ERRORED):
+            problems = result.problems
             raise ConversionFailure("\n".join(
                 [f"{self.name}: {len(problems)} problem(s)", *(f"  - {p}" for p in problems[:8])]))
-
-    def _check_schema(self, suite: ConverterSuite) -> list[str]:
-        record = suite.schema_record(self.spec)
-        if record["status"] == "unsupported":
-            pytest.skip(record["message"])
-        if record["status"] != "ok":
-            return [record["message"] or "schema conversion failed"]
-        return [f"{a}: {s}" for a, s in record["validators"].items()
-                if s != "compiled" and not s.startswith("skipped")]
-
-    def _check_decisions(self, suite: ConverterSuite) -> list[str]:
-        problems = [f"schema, decision {d}: {c['detail']}"
-                    for d, c in suite.schema_record(self.spec)["decisions"].items()
-                    if c["status"] not in ("pass", "n/a")]
-        for case in self.cases:
-            if case.schema is None or case.schema.id != self.spec.id:
-                continue
-            record = suite.case_record(case)
-            problems += [f"{case.id}, decision {d}: {c['detail']}"
-                         for d, c in record["decisions"].items()
-                         if c["status"] not in ("pass", "n/a")]
-        return problems
-
-    def _record(self, suite: ConverterSuite) -> dict[str, Any]:
-        assert self.case is not None
-        return suite.case_record(self.case)
-
-    def _check_roundtrip(self, suite: ConverterSuite) -> list[str]:
-        record = self._record(suite)
-        if record["conversion"]["status"] != "ok":
-            return [f"not converted: {record['conversion']['message']}"]
-        trip = record["roundtrip"]
-        if trip["status"] == "unsupported":
-            pytest.skip(trip["difference"] or "to_xml unsupported")
-        if trip["status"] in ("exact", "normalised"):
-            return []
-        return [f"{trip['status']}: {trip['difference']}"]
-
-    def _check_validity(self, suite: ConverterSuite) -> list[str]:
-        record = self._record(suite)
-        if record["conversion"]["status"] != "ok":
-            return [f"not converted: {record['conversion']['message']}"]
-        verdicts = {a: v for a, v in record["json_verdicts"].items() if a in self.validators}
-        if not verdicts:
-            pytest.skip("no JSON Schema from this converter, or no selected JSON validator")
-        return [f"{a}: {v['verdict']}: {v['error']}" for a, v in verdicts.items()
-                if v["verdict"] not in ("valid", "skipped")]
-
-    def _check_agreement(self, suite: ConverterSuite) -> list[str]:
-        record = self._record(suite)
-        problems = []
-        if record["conversion"]["status"] in ("failed", "errored"):
-            if record["xsd_verdict"] == "invalid":
-                return []  # refusing invalid data agrees with the XSD
-            return [f"XSD {record['xsd_verdict']}, not convertible: "
-                    f"{record['conversion']['message']}"]
-        for adapter in self.validators:
-            kind = agreement(record, adapter)
-            if kind == "skipped":
-                continue
-            if kind != "agree":
-                error = record["json_verdicts"].get(adapter, {}).get("error")
-                problems.append(f"{adapter}: {kind} (XSD {record['xsd_verdict']}, constraint "
-                                f"{record['constraint'] or 'none'}){': ' + error if error else ''}")
-        return problems
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, ConversionFailure):

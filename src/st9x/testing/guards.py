@@ -18,8 +18,8 @@ count:
   resolving an external entity, or an external validator command, opens files in C. inotify
   is what proves that a secret file was never opened by anyone.
 
-``python -m st9x.testing.guards --log FILE [--allow DIR]... -- run ...`` runs the ``st9x`` command line
-under a guard and prints a one-line summary: the command the reliability report quotes.
+``python -m st9x.testing.guards --log FILE [--allow DIR]... -- run ...`` runs the ``st9x`` command
+line under a guard and prints a one-line summary: the command the reliability report quotes.
 """
 
 from __future__ import annotations
@@ -465,8 +465,8 @@ def _libc() -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m st9x.testing.guards [options] -- ST9X-ARGS...``: run the st9x command line in this
-    process under a guard (the worker processes it forks inherit it), then print how many
+    """``python -m st9x.testing.guards [options] -- ST9X-ARGS...``: run the st9x command line in
+    this process under a guard (the worker processes it forks inherit it), then print how many
     network attempts and outside opens were seen, and write them to ``--log``."""
     parser = argparse.ArgumentParser(
         prog="python -m st9x.testing.guards",

@@ -12,12 +12,14 @@ Modelled on :mod:`st9x.subjects.validators.base`: a Protocol, not a base class t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from st9x.subjects.validators.base import Unsupported
 
 __all__ = [
+    "Check",
     "Converter",
     "ConverterInfo",
     "LossItem",
@@ -32,6 +34,22 @@ DIALECT_URIS = {
     "draft7": "http://json-schema.org/draft-07/schema#",
     "draft-07": "http://json-schema.org/draft-07/schema#",  # st9x.st97's name for it
 }
+
+
+class Check(StrEnum):
+    """The checks a converter's output goes through. A converter *claims* the checks it must
+    pass (:attr:`ConverterInfo.claims`): a claimed check that fails is a broken expectation
+    (unless the ledger lists it); an unclaimed one is measured and shown, never judged (a peer
+    converter that makes no ST.97 promise is compared, not failed)."""
+
+    SCHEMA = "schema"  # the XSD converts, and every JSON validator compiles the result
+    DECISIONS = "decisions"  # the register decisions hold on the schema and its instances
+    ROUNDTRIP = "roundtrip"  # XML -> JSON -> XML is C14N-equal (exact or normalised)
+    VALIDITY = "validity"  # a converted valid instance validates against the converted schema
+    AGREEMENT = "agreement"  # the JSON Schema verdict equals the XSD verdict
+
+
+ALL_CHECKS: tuple[Check, ...] = tuple(Check)
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,7 @@ class ConverterInfo:
     profile: str | None = None
     options: dict[str, str] = field(default_factory=dict)
     generates_schema: bool = False
+    claims: tuple[Check, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -82,6 +101,7 @@ class ConverterInfo:
             "profile": self.profile,
             "options": dict(self.options),
             "generates_schema": self.generates_schema,
+            "claims": [str(c) for c in self.claims],
         }
 
 

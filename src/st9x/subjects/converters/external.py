@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from st9x.subjects.converters.base import ConverterInfo, LossItem, SchemaResult, Unsupported
 from st9x.errors import SchemaError, UsageError, one_line
 from st9x.st97 import jsonio
 from st9x.st97.errors import ConversionError
+from st9x.subjects.converters.base import ConverterInfo, LossItem, SchemaResult, Unsupported
 
 STEPS = ("schema", "to-json", "to-xml")
 _NEEDS = {"schema": "{xsd}", "to-json": "{xml}", "to-xml": "{json}"}

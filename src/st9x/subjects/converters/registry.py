@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from st9x.subjects.validators.registry import Unavailable
+from st9x.errors import UsageError, one_line
 from st9x.subjects.converters.base import Converter
 from st9x.subjects.converters.external import load_external_converters
-from st9x.errors import UsageError, one_line
+from st9x.subjects.validators.registry import Unavailable
 
 GROUP = "st9x.subjects.converters"
 NONE = "none"  # ``--converter none``: run no converter suite

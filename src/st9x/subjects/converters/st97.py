@@ -12,8 +12,8 @@ from typing import Any
 from lxml import etree
 
 from st9x import __version__
-from st9x.subjects.converters.base import ConverterInfo, LossItem, SchemaResult
 from st9x.st97 import Compilation, Mapper, compile_schema
+from st9x.subjects.converters.base import ALL_CHECKS, Check, ConverterInfo, LossItem, SchemaResult
 
 _DESCRIPTIONS = {
     "st97-v2": "ST.97 v2 (register decisions 1, 4, 5, 7, 8), default options",
@@ -63,6 +63,7 @@ class St97Converter:
             self.profile,
             dict(self.options),
             generates_schema=True,
+            claims=_claims(self.profile),
         )
 
     def prepare(self, xsd_path: Path, root: str | None) -> _Prepared:
@@ -71,6 +72,14 @@ class St97Converter:
             options=dict(self.options), dialect=self.dialect,
         )
         return _Prepared(compilation, Mapper(compilation))
+
+
+def _claims(profile: str) -> tuple[Check, ...]:
+    """Every profile promises a schema, a faithful round trip and agreeing verdicts; the
+    register decisions are what the v2 profiles implement and the legacy profile predates."""
+    if profile == "st97-v1-legacy":
+        return tuple(c for c in ALL_CHECKS if c is not Check.DECISIONS)
+    return ALL_CHECKS
 
 
 def st97_v2() -> St97Converter:

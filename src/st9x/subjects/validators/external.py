@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, UsageError, one_line
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 
 _LINE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):\s*(?P<rest>.*)$")
 

@@ -9,12 +9,17 @@ from typing import Any, ClassVar
 
 import fastjsonschema
 
-from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
-from st9x.subjects.validators.jsondialect import dialect_of, load_schema, mapped_path, retrieve_local
-from st9x.subjects.validators.python_jsonschema import pointer
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, one_line
 from st9x.jsonload import load_json
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
+from st9x.subjects.validators.jsondialect import (
+    dialect_of,
+    load_schema,
+    mapped_path,
+    retrieve_local,
+)
+from st9x.subjects.validators.python_jsonschema import pointer
 
 _SUPPORTED = ("draft4", "draft6", "draft7")
 _URIS = {

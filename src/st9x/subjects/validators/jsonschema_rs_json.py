@@ -9,12 +9,12 @@ from typing import Any, ClassVar
 
 import jsonschema_rs
 
-from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
-from st9x.subjects.validators.jsondialect import dialect_of, load_schema, retrieve_local
-from st9x.subjects.validators.python_jsonschema import pointer
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, one_line
 from st9x.jsonload import load_json
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
+from st9x.subjects.validators.jsondialect import dialect_of, load_schema, retrieve_local
+from st9x.subjects.validators.python_jsonschema import pointer
 
 # one class per dialect: validator_for() would read $schema and, without one, apply 2020-12
 # whatever dialect the corpus names (a draft-07 "items": [...] then fails to compile)

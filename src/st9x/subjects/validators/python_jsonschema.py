@@ -12,11 +12,11 @@ import referencing
 import referencing.exceptions
 import referencing.jsonschema
 
-from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
-from st9x.subjects.validators.jsondialect import dialect_of, load_schema, retrieve_local
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, St9xError, one_line
 from st9x.jsonload import load_json
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
+from st9x.subjects.validators.jsondialect import dialect_of, load_schema, retrieve_local
 
 _CLASSES = {
     "draft3": jsonschema.Draft3Validator,

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from st9x.errors import UsageError, one_line
 from st9x.subjects.validators.base import Adapter
 from st9x.subjects.validators.external import load_external
-from st9x.errors import UsageError, one_line
 
 GROUP = "st9x.validators"
 

@@ -4,16 +4,12 @@ give the same file and a change in a validator shows as a change in the diff."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+from st9x.report.markdown import table
+
 SHOWN = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
-    return lines
 
 
 def _cell(counts: Mapping[str, int]) -> str:
@@ -49,19 +45,19 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
     for corpus, per_adapter in summary["by_corpus"].items():
         for adapter, counts in per_adapter.items():
             rows.append([corpus, adapter, *(counts[k] for k in SHOWN)])
-    out += _table(["corpus", "adapter", *SHOWN], rows)
+    out += table(["corpus", "adapter", *SHOWN], rows)
 
     for title, key in (("constraint kind (invalid cases)", "by_constraint"), ("tag", "by_tag")):
-        table = summary[key]
-        if not table:
+        dims = summary[key]
+        if not dims:
             continue
-        adapters = sorted({a for per in table.values() for a in per})
+        adapters = sorted({a for per in dims.values() for a in per})
         out += ["", f"## Adapter × {title}", "", "Cells: passed/judged, then other judgements.", ""]
         rows = [
-            [dim, *(_cell(table[dim][a]) if a in table[dim] else "–" for a in adapters)]
-            for dim in table
+            [dim, *(_cell(dims[dim][a]) if a in dims[dim] else "–" for a in adapters)]
+            for dim in dims
         ]
-        out += _table([key.removeprefix("by_"), *adapters], rows)
+        out += table([key.removeprefix("by_"), *adapters], rows)
 
     out += ["", "## Disagreements between validators of the same format", ""]
     if summary["disagreements"]:
@@ -70,7 +66,7 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
             [d["case"], d["expected"], *(d["verdicts"].get(a, "–") for a in adapters)]
             for d in summary["disagreements"]
         ]
-        out += _table(["case", "expected", *adapters], rows)
+        out += table(["case", "expected", *adapters], rows)
     else:
         out.append("None: every validator that judged a case gave the same verdict.")
 
@@ -81,7 +77,7 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
             [d["case"], *(d["verdicts"].get(a, "–") for a in adapters)]
             for d in summary["unchecked"]
         ]
-        out += _table(["case", *adapters], rows)
+        out += table(["case", *adapters], rows)
 
     out += ["", "## Broken expectations", ""]
     if summary["failures"]:
@@ -96,7 +92,7 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
             ]
             for f in summary["failures"]
         ]
-        out += _table(["case", "adapter", "expected", "verdict", "judgement", "first error"], rows)
+        out += table(["case", "adapter", "expected", "verdict", "judgement", "first error"], rows)
     else:
         out.append("None.")
 
@@ -106,7 +102,7 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
             [f["case"], f["adapter"], f["verdict"], f["reason"], f["reference"]]
             for f in summary["expected_failures"]
         ]
-        out += _table(["case", "adapter", "verdict", "reason", "reference"], rows)
+        out += table(["case", "adapter", "verdict", "reason", "reference"], rows)
     if summary["stale_ledger_entries"]:
         out += ["", "## Ledger entries that matched nothing in this run", ""]
         out += [f"- `{e['case']}` × `{e['adapter']}`" for e in summary["stale_ledger_entries"]]

@@ -1,0 +1,136 @@
+"""The records the engine writes, as typed shapes.
+
+A record is written as one JSON line and read back by the matrices, the report and a resumed
+run, so its natural form is a JSON object; these TypedDicts give every field a type for the code
+that builds and reads them (and for a type checker), and each has a JSON Schema in
+``st9x/formats`` that a file is checked against when it is read. ``results.jsonl`` holds
+validation records (``type: record``); ``conversions.jsonl`` holds schema and case conversion
+records (``type: schema`` and ``type: case``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+
+class ProblemJSON(TypedDict):
+    message: str
+    location: NotRequired[str | None]
+    line: NotRequired[int | None]
+
+
+class Times(TypedDict):
+    compile: float | None
+    validate: float | None
+
+
+class ValidationRecord(TypedDict):
+    """One case under one validator."""
+
+    type: Literal["record"]
+    corpus: str
+    case: str
+    adapter: str
+    format: str
+    schema: str | None
+    instance: str
+    instance_sha256: str | None
+    expected: str
+    constraint: str | None
+    tags: list[str]
+    verdict: str | None
+    ok: bool | None
+    errors: list[ProblemJSON]
+    error_count: int
+    times: Times
+
+
+class DecisionCheck(TypedDict):
+    status: str  # pass, fail, n/a, errored
+    detail: str
+    losses: NotRequired[int]
+
+
+class ValidatorState(TypedDict):
+    """A JSON validator compiled on a converter's generated schema, or why not."""
+
+    status: str  # compiled, skipped, errored
+    message: str | None
+
+
+class SchemaSeconds(TypedDict):
+    prepare: float | None
+    schema: float | None
+
+
+class SchemaConversionRecord(TypedDict):
+    """One converter on one XSD."""
+
+    type: Literal["schema"]
+    converter: str
+    claims: list[str]
+    corpus: str
+    schema: str
+    xsd: str
+    root: str | None
+    status: str | None  # ok, unsupported, errored
+    message: str | None
+    seconds: SchemaSeconds
+    losses: dict[str, int]
+    loss_total: int
+    artefacts: dict[str, str]
+    validators: dict[str, ValidatorState]
+    decisions: dict[str, DecisionCheck]
+
+
+class ConversionStatus(TypedDict):
+    status: str | None  # ok, failed, errored, unsupported
+    message: str | None
+    line: int | None
+    seconds: float | None
+
+
+class JsonVerdict(TypedDict):
+    verdict: str  # valid, invalid, errored, skipped
+    error: str | None
+
+
+class RoundTrip(TypedDict):
+    status: str  # exact, normalised, lossy, errored, unsupported, skipped
+    normalised: dict[str, int]
+    difference: str | None
+    seconds: float | None
+
+
+class Twin(TypedDict):
+    status: str  # absent, equal, explained, different, errored
+    difference: str | None
+    reasons: NotRequired[list[str]]
+    path: NotRequired[str]
+
+
+class CaseConversionRecord(TypedDict):
+    """One converter on one XML case."""
+
+    type: Literal["case"]
+    converter: str
+    claims: list[str]
+    corpus: str
+    case: str
+    schema: str
+    expected: str
+    constraint: str | None
+    tags: list[str]
+    xsd_verdict: str
+    xsd_error: str | None
+    conversion: ConversionStatus
+    artefacts: dict[str, str]
+    json_verdicts: dict[str, JsonVerdict]
+    roundtrip: RoundTrip
+    decisions: dict[str, DecisionCheck]
+    twin: Twin
+
+
+ConversionRecord = SchemaConversionRecord | CaseConversionRecord
+Record = ValidationRecord | SchemaConversionRecord | CaseConversionRecord
+Header = dict[str, Any]  # free-form by design: tool, library and platform facts

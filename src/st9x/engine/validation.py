@@ -1,0 +1,231 @@
+"""The validation step: compile (once per validator and schema), validate, time, and turn
+whatever happens into a validation record.
+
+Whatever an adapter does (answers, raises st9x's errors, crashes with any other exception) ends
+as a record: ``errored`` or ``skipped`` with its message, never an exception out of the worker.
+That is what lets a run go on past a bad file or a broken validator and keep every result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from st9x.corpus.model import Case, SchemaSpec
+from st9x.engine.records import ValidationRecord
+from st9x.engine.tasks import Task
+from st9x.errors import SchemaInvalid, St9xError, crash_message, one_line
+from st9x.subjects.validators.base import (
+    Adapter,
+    CompiledSchema,
+    Outcome,
+    Problem,
+    Unsupported,
+    Verdict,
+)
+from st9x.text import writable
+
+Record = ValidationRecord
+
+
+@dataclass
+class _Compilation:
+    compiled: CompiledSchema | None
+    seconds: float
+    verdict: Verdict | None = None  # ERRORED or SKIPPED when compilation did not succeed
+    message: str | None = None
+    line: int | None = None
+    invalid: bool = False  # the validator rejected the schema (SchemaInvalid), not st9x
+
+
+class Validation:
+    """Holds the validators and the compiled schemas of one process; each schema is compiled
+    once per validator for the life of the process (a run, a pytest session, a pool worker)."""
+
+    def __init__(self, adapters: Mapping[str, Adapter]) -> None:
+        self.adapters = dict(adapters)
+        # keyed by what compiling depends on: the same file under another dialect (XSD 1.0 and
+        # 1.1 corpora of one suite) or another URI map is another compilation
+        self._compiled: dict[tuple[object, ...], _Compilation] = {}
+        self._hashes: dict[Path, str | None] = {}
+
+    def run(self, task: Task) -> Record:
+        case = task.case
+        adapter = self.adapters[task.adapter]
+        if case.problem or case.schema is None:
+            # the problem first: a case whose path leads outside the corpus is never opened, not
+            # even to hash it (a hash of a file outside is an oracle for its content, and a
+            # symlink to /dev/zero would be read until the memory limit: F4)
+            return finish_record(
+                base_record(case, task.adapter, None),
+                Verdict.ERRORED,
+                [Problem(case.problem or "no schema for this case")],
+            )
+        record = base_record(case, task.adapter, self._sha256(case.instance))
+
+        compile_seconds = None
+        key = (
+            task.adapter,
+            case.schema.path,
+            case.schema.dialect,
+            case.schema.uri_map,
+            case.schema.bounds,
+        )
+        compilation = self._compiled.get(key)
+        if compilation is None:
+            compilation = self._compile(adapter, case.schema)
+            self._compiled[key] = compilation
+            compile_seconds = compilation.seconds
+        record["times"]["compile"] = compile_seconds
+        if case.kind == "schema":
+            return _schema_record(record, compilation)
+        if compilation.compiled is None:
+            assert compilation.verdict is not None
+            return finish_record(
+                record,
+                compilation.verdict,
+                [Problem(compilation.message or "", None, compilation.line)],
+            )
+
+        start = time.perf_counter()
+        try:
+            outcome = compilation.compiled.validate(case.instance)
+        except Unsupported as exc:
+            outcome = Outcome(Verdict.SKIPPED, (Problem(one_line(str(exc))),), 1)
+        except St9xError as exc:
+            outcome = Outcome(Verdict.ERRORED, (Problem(str(exc), None, exc.line),), 1)
+        except KeyboardInterrupt:
+            raise  # the user's request to stop: the run ends (and keeps what it has)
+        except BaseException as exc:
+            # a crash in a validator is a result, not the end of the run; that includes
+            # SystemExit (a validator calling sys.exit is a bug, not a request to stop st9x)
+            # and GeneratorExit (F7)
+            outcome = Outcome(Verdict.ERRORED, (Problem(crash_message(task.adapter, exc)),), 1)
+        if not isinstance(outcome, Outcome):
+            problem = Problem(_not_an_outcome(task.adapter, outcome))
+            outcome = Outcome(Verdict.ERRORED, (problem,), 1)
+        record["times"]["validate"] = round(time.perf_counter() - start, 6)
+        return finish_record(record, outcome.verdict, list(outcome.errors), outcome.error_count)
+
+    def _compile(self, adapter: Adapter, schema: SchemaSpec) -> _Compilation:
+        start = time.perf_counter()
+        try:
+            compiled = adapter.compile(schema)
+        except Unsupported as exc:
+            return _Compilation(
+                None, time.perf_counter() - start, Verdict.SKIPPED, one_line(str(exc))
+            )
+        except St9xError as exc:
+            return _Compilation(
+                None,
+                time.perf_counter() - start,
+                Verdict.ERRORED,
+                str(exc),
+                exc.line,
+                invalid=isinstance(exc, SchemaInvalid),
+            )
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            return _Compilation(
+                None, time.perf_counter() - start, Verdict.ERRORED, crash_message(adapter.name, exc)
+            )
+        if not isinstance(compiled, CompiledSchema):
+            return _Compilation(
+                None,
+                time.perf_counter() - start,
+                Verdict.ERRORED,
+                _not_an_outcome(adapter.name, compiled, "a compiled schema"),
+            )
+        return _Compilation(compiled, round(time.perf_counter() - start, 6))
+
+    def _sha256(self, path: Path) -> str | None:
+        if path not in self._hashes:
+            self._hashes[path] = file_sha256(path)
+        return self._hashes[path]
+
+
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a regular file, read in chunks; None for anything else.
+
+    A FIFO would block, a device (``/dev/zero``) never ends and a directory cannot be read, so
+    only a regular file is hashed (checked on the opened descriptor, not before opening it, so
+    that the file cannot be swapped in between), and never more than it holds (F4). O_NONBLOCK
+    keeps the open itself from blocking on a FIFO.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+    except OSError:
+        os.close(fd)
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return None
+
+
+def _schema_record(record: Record, compilation: _Compilation) -> Record:
+    """The verdict of a schema test is the compilation's: compiled is ``valid``, rejected by the
+    validator is ``invalid``; refused by st9x, unreadable or crashed stays ``errored``, and a
+    dialect the adapter does not implement ``skipped``."""
+    if compilation.compiled is not None:
+        return finish_record(record, Verdict.VALID, [])
+    assert compilation.verdict is not None
+    verdict = Verdict.INVALID if compilation.invalid else compilation.verdict
+    return finish_record(
+        record, verdict, [Problem(compilation.message or "", None, compilation.line)]
+    )
+
+
+def _not_an_outcome(adapter: str, value: object, what: str = "an Outcome") -> str:
+    return f"{adapter} returned {type(value).__name__} instead of {what}"
+
+
+def base_record(case: Case, adapter: str, sha256: str | None) -> Record:
+    """A record with the case's identity filled in and no verdict yet."""
+    return {
+        "type": "record",
+        "corpus": case.corpus,
+        "case": case.id,
+        "adapter": adapter,
+        "format": case.format,
+        "schema": case.schema.key if case.schema else None,
+        "instance": case.source or case.instance.name,
+        "instance_sha256": sha256,
+        "expected": case.expected,
+        "constraint": case.constraint,
+        "tags": list(case.tags),
+        "verdict": None,
+        "ok": None,
+        "errors": [],
+        "error_count": 0,
+        "times": {"compile": None, "validate": None},
+    }
+
+
+def finish_record(
+    record: Record, verdict: Verdict, problems: list[Problem], count: int | None = None
+) -> Record:
+    """Set the verdict and errors, and whether the verdict is the expected one."""
+    record["verdict"] = str(verdict)
+    record["errors"] = [p.as_json() for p in problems]
+    record["error_count"] = count if count is not None else len(problems)
+    expected = record["expected"]
+    if expected != "unknown" and verdict != Verdict.SKIPPED:
+        record["ok"] = str(verdict) == expected
+    # messages quote file names, which need not be UTF-8 (case ids and sources are made
+    # writable where they are made: they are keys the engine matches records by)
+    record["errors"] = writable(record["errors"])
+    return record

@@ -1,0 +1,166 @@
+"""A whole run: the engine's records, folded into matrices and written as reports.
+
+``st9x run`` and the tests call :func:`run`; ``st9x report DIR`` calls :func:`rebuild`, which
+folds and writes the matrices again from the results files of an earlier run without running
+anything. Both go through :func:`write_reports`, so a rebuilt matrix is the same file the run
+wrote (given the same ledger).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from st9x import formats
+from st9x.corpus.load import embedded_corpora_dir, load_corpus
+from st9x.corpus.model import Corpus
+from st9x.engine.executors import Executor
+from st9x.engine.records import Header, Record
+from st9x.engine.results import CONVERSIONS_NAME, RESULTS_NAME, read_results
+from st9x.engine.run import execute, record_key
+from st9x.engine.tasks import Task
+from st9x.engine.worker import Worker
+from st9x.errors import FormatError, St9xError
+from st9x.ledger import Ledger
+from st9x.matrix.conversion import fold_conversions
+from st9x.matrix.fold import fold
+from st9x.outfiles import write_atomically
+from st9x.report.conversion import render_conversions
+from st9x.report.validation import render_markdown
+from st9x.subjects.converters.base import Converter
+from st9x.subjects.validators.base import Adapter
+
+SUMMARY_NAME = "summary.json"
+MATRIX_NAME = "matrix.md"
+CONVERSION_SUMMARY_NAME = "conversion-summary.json"
+CONVERSION_MATRIX_NAME = "conversion-matrix.md"
+
+
+@dataclass
+class RunOutput:
+    out_dir: Path
+    tasks: int
+    summary: dict[str, Any]
+    conversion_summary: dict[str, Any] | None = None
+    interrupted: bool = False
+    resumed_records: int = 0
+    resumed_conversions: int = 0
+    records: list[Record] = field(default_factory=list)
+    conversion_records: list[Record] = field(default_factory=list)
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def broken(self) -> int:
+        """Broken expectations of every kind: validations and converter checks."""
+        converted = self.conversion_summary["broken"] if self.conversion_summary else 0
+        return int(self.summary["broken"]) + int(converted)
+
+
+def twin_corpora(corpora: Sequence[Corpus]) -> list[Corpus]:
+    """Corpora holding JSON twins of the run's XML cases: the run's own, plus the embedded
+    ``st97-core`` when the run did not load it (so ``--corpus st96-core`` still compares)."""
+    extra = []
+    candidate = embedded_corpora_dir() / "st97-core"
+    if "st97-core" not in {c.id for c in corpora} and candidate.is_dir():
+        try:
+            extra.append(load_corpus(candidate))
+        except St9xError:  # no twins then: the comparison is evidence, not a requirement
+            return list(corpora)
+    return [*corpora, *extra]
+
+
+def _by_converter(record: Record) -> tuple[str, ...]:
+    """Converter records by converter, then schemas before cases, as the matrices list them."""
+    step, item, converter = record_key(record)
+    return (converter, (step != "convert-schema" and "1") or "0", item)
+
+
+def write_reports(
+    out_dir: Path,
+    header: Header,
+    records: Sequence[Record],
+    ledger: Ledger,
+    conversion_header: Header | None = None,
+    conversion_records: Sequence[Record] = (),
+) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Path]]:
+    """Fold the records into the summaries and write them with their Markdown matrices.
+
+    Records arrive in the order tasks finished, which depends on the executor; they are folded
+    in the order of their keys, so that the same results give the same files, byte for byte."""
+    records = sorted(records, key=record_key)
+    conversion_records = sorted(conversion_records, key=_by_converter)
+    summary = fold(header, records, ledger)
+    formats.check("summary", summary, path=out_dir / SUMMARY_NAME)
+    paths = {"summary": out_dir / SUMMARY_NAME, "matrix": out_dir / MATRIX_NAME}
+    write_atomically(paths["summary"], orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
+    write_atomically(paths["matrix"], render_markdown(summary).encode())
+    conversion_summary = None
+    if conversion_header is not None:
+        conversion_summary = fold_conversions(conversion_header, conversion_records, ledger)
+        summary_path = out_dir / CONVERSION_SUMMARY_NAME
+        formats.check("conversion-summary", conversion_summary, path=summary_path)
+        paths["conversion_summary"] = summary_path
+        paths["conversion_matrix"] = out_dir / CONVERSION_MATRIX_NAME
+        write_atomically(summary_path,
+                         orjson.dumps(conversion_summary, option=orjson.OPT_INDENT_2) + b"\n")
+        write_atomically(paths["conversion_matrix"],
+                         render_conversions(conversion_summary).encode())
+    return summary, conversion_summary, paths
+
+
+def run(
+    corpora: Sequence[Corpus],
+    adapters: Mapping[str, Adapter],
+    out_dir: Path,
+    *,
+    ledger: Ledger,
+    converters: Mapping[str, Converter] | None = None,
+    tags: Sequence[str] = (),
+    executor: Executor | None = None,
+    worker: Worker | None = None,
+    selection: Mapping[str, Any] | None = None,
+    resume: bool = False,
+    on_record: Callable[[Task, Record], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+) -> RunOutput:
+    """Run every selected task and write ``results.jsonl``, ``summary.json`` and ``matrix.md``
+    (and, when converters run, ``conversions.jsonl``, ``conversion-summary.json`` and
+    ``conversion-matrix.md``) into ``out_dir``."""
+    done = execute(
+        corpora, adapters, out_dir, converters=converters, tags=tags, executor=executor,
+        worker=worker, selection=selection, resume=resume, on_record=on_record, on_plan=on_plan,
+    )
+    summary, conversion_summary, paths = write_reports(
+        out_dir, done.header, done.records, ledger, done.conversion_header,
+        done.conversion_records,
+    )
+    return RunOutput(
+        out_dir, done.tasks, summary, conversion_summary, done.interrupted,
+        done.resumed_records, done.resumed_conversions, done.records, done.conversion_records,
+        {**done.paths, **paths},
+    )
+
+
+def rebuild(out_dir: Path, ledger: Ledger) -> RunOutput:
+    """The matrices of an earlier run, folded again from its results files (checked against
+    their formats) with ``ledger``; nothing runs."""
+    results = out_dir / RESULTS_NAME
+    if not results.is_file():
+        raise FormatError("no results file here: not the output of st9x run", path=results)
+    header, records, _ = read_results(results)
+    conversion_header, conversion_records = None, []
+    conversions = out_dir / CONVERSIONS_NAME
+    if conversions.is_file():
+        conversion_header, conversion_records, _ = read_results(conversions, "conversions")
+    summary, conversion_summary, paths = write_reports(
+        out_dir, header, records, ledger, conversion_header, conversion_records
+    )
+    if conversion_header is not None:
+        paths["conversions"] = conversions
+    return RunOutput(out_dir, 0, summary, conversion_summary, records=records,
+                     conversion_records=conversion_records,
+                     paths={"results": results, **paths})
