@@ -18,7 +18,6 @@ from rich.table import Table
 
 from st9x import __version__
 from st9x.cli import corpus as cli_corpus
-from st9x.subjects.validators.registry import discover_adapters, select_adapters
 from st9x.cli.convert import add_convert_parser, add_run_options, cmd_convert, run_converter_suites
 from st9x.corpus.load import default_corpus_paths, load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
@@ -32,6 +31,7 @@ from st9x.engine.tasks import Task
 from st9x.engine.worker import Worker
 from st9x.errors import St9xError, UsageError
 from st9x.ledger import load_ledger
+from st9x.subjects.registry import discover_adapters, select_adapters
 
 
 def _console(stderr: bool = False) -> Console:

@@ -20,13 +20,13 @@ from typing import Any
 import orjson
 from lxml import etree
 
-from st9x.subjects.validators.base import Adapter
-from st9x.subjects.converters.registry import select_converters
 from st9x.corpus.load import embedded_corpora_dir, load_corpus
 from st9x.corpus.model import Corpus
 from st9x.errors import St9xError, UsageError, one_line
 from st9x.st97 import OPTIONS, PROFILES, Compilation, Mapper, compile_schema, jsonio
 from st9x.st97.profiles import DIALECTS
+from st9x.subjects.registry import select_converters
+from st9x.subjects.validators.base import Adapter
 
 
 def _conversion_options(parser: argparse.ArgumentParser, *, schema_required: bool) -> None:

@@ -28,8 +28,6 @@ from typing import Any
 
 import pytest
 
-from st9x.subjects.validators.base import Adapter
-from st9x.subjects.validators.registry import select_adapters
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Corpus
 from st9x.corpus.peer import load_peer
@@ -39,6 +37,8 @@ from st9x.engine.tasks import Task, plan
 from st9x.engine.worker import Record, Worker
 from st9x.errors import St9xError
 from st9x.ledger import Ledger, load_ledger
+from st9x.subjects.registry import select_adapters
+from st9x.subjects.validators.base import Adapter
 
 SUITE_SUFFIX = ".suite.toml"
 _WORKER = pytest.StashKey[Worker]()

@@ -27,14 +27,13 @@ from typing import Any
 
 import pytest
 
-from st9x.subjects.validators.registry import select_adapters
-from st9x.subjects.converters.registry import select_converters
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec
 from st9x.engine.conversion import ConversionContext, ConverterSuite, make_context, suite_cases
 from st9x.errors import St9xError
 from st9x.ledger import Ledger, load_ledger
 from st9x.matrix.conversion import agreement
+from st9x.subjects.registry import select_adapters, select_converters
 
 SUITE_SUFFIX = ".suite.toml"
 _CONTEXTS = pytest.StashKey[dict[str, ConversionContext]]()

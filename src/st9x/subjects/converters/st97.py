@@ -12,8 +12,8 @@ from typing import Any
 from lxml import etree
 
 from st9x import __version__
-from st9x.subjects.converters.base import ConverterInfo, LossItem, SchemaResult
 from st9x.st97 import Compilation, Mapper, compile_schema
+from st9x.subjects.converters.base import ConverterInfo, LossItem, SchemaResult
 
 _DESCRIPTIONS = {
     "st97-v2": "ST.97 v2 (register decisions 1, 4, 5, 7, 8), default options",

@@ -19,9 +19,9 @@ from typing import Any
 import xmlschema
 from lxml import etree
 
-from st9x.subjects.converters.base import ConverterInfo, SchemaResult, Unsupported
 from st9x.errors import SchemaError, one_line
 from st9x.st97.errors import ConversionError
+from st9x.subjects.converters.base import ConverterInfo, SchemaResult, Unsupported
 
 _CLASSES: dict[str, type[Any] | None] = {
     "xmlschema": None,  # XMLSchemaConverter, the default

@@ -13,9 +13,9 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
-from st9x.subjects.converters.base import ConverterInfo, SchemaResult, Unsupported
 from st9x.errors import one_line
 from st9x.st97.errors import ConversionError
+from st9x.subjects.converters.base import ConverterInfo, SchemaResult, Unsupported
 
 
 @dataclass

@@ -8,11 +8,11 @@ from typing import ClassVar
 
 from lxml import etree
 
+from st9x.corpus.model import DataFormat, SchemaSpec
+from st9x.errors import SchemaError, SchemaInvalid, one_line
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 from st9x.subjects.validators.xmlroot import root_problem
 from st9x.subjects.validators.xsdversion import require_xsd_version
-from st9x.corpus.model import DataFormat, SchemaSpec
-from st9x.errors import SchemaError, SchemaInvalid, one_line
 from st9x.xmlsafe import parse_xml, schema_files
 
 

@@ -7,8 +7,8 @@ adapters apply that one rule the same way, so it lives here once.
 
 from __future__ import annotations
 
-from st9x.subjects.validators.base import Problem
 from st9x.corpus.model import SchemaSpec
+from st9x.subjects.validators.base import Problem
 
 
 def root_problem(tag: str, schema: SchemaSpec) -> Problem | None:

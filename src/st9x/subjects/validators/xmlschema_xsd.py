@@ -9,11 +9,11 @@ from xml.etree.ElementTree import ParseError
 
 import xmlschema
 
+from st9x.corpus.model import DataFormat, SchemaSpec
+from st9x.errors import InstanceError, SchemaError, SchemaInvalid, one_line
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 from st9x.subjects.validators.xmlroot import root_problem
 from st9x.subjects.validators.xsdversion import require_xsd_version
-from st9x.corpus.model import DataFormat, SchemaSpec
-from st9x.errors import InstanceError, SchemaError, SchemaInvalid, one_line
 from st9x.xmlsafe import check_encoding, schema_files
 
 

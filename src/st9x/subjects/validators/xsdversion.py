@@ -10,8 +10,8 @@ A schema without a dialect (every ordinary corpus) is judged by any XML adapter,
 
 from __future__ import annotations
 
-from st9x.subjects.validators.base import Unsupported
 from st9x.corpus.model import SchemaSpec
+from st9x.subjects.validators.base import Unsupported
 
 
 def require_xsd_version(schema: SchemaSpec, adapter: str, dialect: str) -> None:
