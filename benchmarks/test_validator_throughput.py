@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from st9x.subjects.validators.registry import select_adapters
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import SchemaSpec
+from st9x.subjects.registry import select_adapters
 from st9x.xmlsafe import safe_parser
 
 XML_ADAPTERS = ("lxml", "xmlschema-1.0", "xmlschema-1.1")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from fixtures import Loopback
 
-from st9x.subjects.validators.base import Adapter
-from st9x.subjects.validators.registry import select_adapters
 from st9x.engine.worker import Worker
+from st9x.subjects.registry import select_adapters
+from st9x.subjects.validators.base import Adapter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ST96_V6 = PROJECT_ROOT.parent / "shared" / "corpora" / "wipo-st96-v6_0"

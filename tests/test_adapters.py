@@ -33,10 +33,10 @@ from fixtures import (
     xsd_spec,
 )
 
-from st9x.subjects.validators.base import Adapter, Outcome, Verdict
-from st9x.subjects.validators.registry import select_adapters
 from st9x.engine.worker import Worker
 from st9x.errors import InstanceError, SchemaError, St9xError, UsageError
+from st9x.subjects.registry import select_adapters
+from st9x.subjects.validators.base import Adapter, Outcome, Verdict
 
 # --- the registry ---------------------------------------------------------------------------
 

@@ -28,8 +28,6 @@ from fixtures import (
 )
 
 from st9x import formats
-from st9x.subjects.validators.base import Adapter, AdapterInfo, Outcome, Problem
-from st9x.subjects.validators.lxml_xsd import LxmlAdapter
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Corpus, DataFormat, SchemaSpec
 from st9x.engine.isolation import ProcessExecutor
@@ -40,6 +38,8 @@ from st9x.engine.tasks import plan
 from st9x.engine.worker import Record, Worker
 from st9x.errors import FormatError
 from st9x.ledger import Ledger, load_ledger
+from st9x.subjects.validators.base import Adapter, AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.lxml_xsd import LxmlAdapter
 
 # --- small adapters, real classes -------------------------------------------------------------
 

@@ -24,10 +24,10 @@ from fixtures import (
     xsd_spec,
 )
 
-from st9x.subjects.validators.external import ExternalAdapter, load_external
-from st9x.subjects.validators.registry import select_adapters
 from st9x.engine.worker import Worker
 from st9x.errors import UsageError
+from st9x.subjects.registry import select_adapters
+from st9x.subjects.validators.external import ExternalAdapter, load_external
 
 CHECKER = '''\
 """A stand-in validator: the verdict is written in the instance itself."""

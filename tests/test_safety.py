@@ -27,9 +27,9 @@ from fixtures import (
     xsd_spec,
 )
 
-from st9x.subjects.validators.base import Adapter
 from st9x.engine.worker import Worker
 from st9x.errors import InstanceError, SchemaError
+from st9x.subjects.validators.base import Adapter
 from st9x.xmlsafe import parse_xml, schema_files
 
 XSD = "http://www.w3.org/2001/XMLSchema"

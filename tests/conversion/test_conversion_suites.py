@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from st9x import formats
-from st9x.subjects.validators.registry import select_adapters
-from st9x.subjects.converters.registry import select_converters
 from st9x.corpus.load import load_corpus
 from st9x.engine.conversion import (
     CONVERSIONS_NAME,
@@ -19,6 +17,7 @@ from st9x.engine.conversion import (
 )
 from st9x.errors import FormatError
 from st9x.st97 import jsonio
+from st9x.subjects.registry import select_adapters, select_converters
 
 NAMES = ["st97-v2", "st97-v2-strict", "st97-v1-legacy", "xmltodict"]
 

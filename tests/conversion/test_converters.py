@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from st9x.subjects.converters.base import Converter, Prepared, Unsupported
-from st9x.subjects.converters.external import load_external_converters
-from st9x.subjects.converters.registry import discover_converters, select_converters
 from st9x.errors import SchemaError, UsageError
 from st9x.st97 import compare_xml
+from st9x.subjects.converters.base import Converter, Prepared, Unsupported
+from st9x.subjects.converters.external import load_external_converters
+from st9x.subjects.registry import discover_converters, select_converters
 
 CORE = Path(__file__).resolve().parents[2] / "corpora" / "st96-core"
 XSD = CORE / "schemas" / "trademark" / "TrademarkApplication.xsd"

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from st9x.testing.guards import OpenWatch
 from st9x.ledger import Ledger, load_ledger
+from st9x.testing.guards import OpenWatch
 
 from .helpers import (
     HOSTILE_LEDGER,

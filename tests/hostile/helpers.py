@@ -177,8 +177,8 @@ def cli(
 def guarded_cli(
     log: Path, allow: list[Path], *args: str | os.PathLike[str], timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """Run the st9x command line under ``python -m st9x.testing.guards`` (guards installed in the CLI
-    process and inherited by its forked workers)."""
+    """Run the st9x command line under ``python -m st9x.testing.guards`` (guards installed in the
+    CLI process and inherited by its forked workers)."""
     argv = [PYTHON, "-m", "st9x.testing.guards", "--log", str(log)]
     for path in allow:
         argv += ["--allow", str(path)]

@@ -27,13 +27,13 @@ if __package__ in (None, ""):  # run as a script: make ``hostile`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hostile.helpers import HOSTILE, HOSTILE_LEDGER, add_cases, generated_cases, make_outside
-from st9x.subjects.validators.base import Problem, Verdict
-from st9x.subjects.validators.registry import select_adapters
 from st9x.corpus.load import load_corpus
 from st9x.engine.judge import judge
 from st9x.engine.tasks import Task, plan
 from st9x.engine.worker import Worker, base_record, finish_record
 from st9x.ledger import load_ledger
+from st9x.subjects.registry import select_adapters
+from st9x.subjects.validators.base import Problem, Verdict
 
 
 def _child(task: Task, adapters: dict[str, Any], memory_mb: int, write: int) -> None:

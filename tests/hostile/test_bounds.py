@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from st9x.subjects.validators.jsondialect import retrieve_local
-from st9x.subjects.converters.registry import select_converters
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import SchemaSpec
 from st9x.engine.conversion import run_conversions
 from st9x.engine.worker import file_sha256
 from st9x.errors import SchemaError
+from st9x.subjects.registry import select_converters
+from st9x.subjects.validators.jsondialect import retrieve_local
 from st9x.testing.guards import OpenWatch
 from st9x.xmlsafe import schema_files
 

@@ -25,7 +25,6 @@ from typing import Any, ClassVar
 
 import pytest
 
-from st9x.subjects.validators.base import Adapter, AdapterInfo, Outcome
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.engine.conversion import read_conversions
@@ -34,6 +33,7 @@ from st9x.engine.run import run
 from st9x.engine.tasks import plan
 from st9x.engine.worker import Worker
 from st9x.ledger import Ledger
+from st9x.subjects.validators.base import Adapter, AdapterInfo, Outcome
 
 from .helpers import (
     NO_CONVERTERS,

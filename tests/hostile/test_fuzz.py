@@ -40,12 +40,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from st9x import formats
-from st9x.subjects.validators.registry import select_adapters
 from st9x.corpus.manifest import load_manifest
 from st9x.corpus.model import Case, SchemaSpec
 from st9x.engine.tasks import Task
 from st9x.engine.worker import Worker
 from st9x.errors import St9xError
+from st9x.subjects.registry import select_adapters
 from st9x.testing.guards import Guard
 
 from .helpers import HOSTILE

@@ -20,13 +20,13 @@ from typing import Any, ClassVar
 import pytest
 from lxml import etree
 
-from st9x.subjects.validators.base import AdapterInfo, Outcome
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.engine.isolation import ProcessExecutor
 from st9x.engine.run import run
-from st9x.testing.guards import Guard, GuardViolation, OpenWatch, read_log
 from st9x.ledger import Ledger
+from st9x.subjects.validators.base import AdapterInfo, Outcome
+from st9x.testing.guards import Guard, GuardViolation, OpenWatch, read_log
 
 from .helpers import NO_CONVERTERS, PYTHON, SECRET, Outside, empty_ledger, results, xml_corpus
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from fixtures import Loopback
 from peer_suites import BROKEN_XSD, SIMPLE_XSD, write, write_json
 
-from st9x.subjects.validators.base import Adapter
-from st9x.subjects.validators.jsondialect import mapped_path
 from st9x.corpus.model import Case, SchemaSpec
 from st9x.engine.tasks import Task
 from st9x.engine.worker import Worker
+from st9x.subjects.validators.base import Adapter
+from st9x.subjects.validators.jsondialect import mapped_path
 
 XML_ADAPTERS = ("lxml", "xmlschema-1.0", "xmlschema-1.1")
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from peer_suites import write_json, write_jsts
 
-from st9x.subjects.validators.base import Adapter
 from st9x.corpus.model import Corpus
 from st9x.corpus.peer import load_peer
 from st9x.corpus.peer.jsts import REMOTES_PREFIX
 from st9x.engine.tasks import plan
 from st9x.engine.worker import Worker
 from st9x.errors import CorpusError, UsageError
+from st9x.subjects.validators.base import Adapter
 
 KIND = "json-schema-test-suite"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from peer_suites import REAL_PEERS
 
-from st9x.subjects.validators.base import Adapter
 from st9x.corpus.peer import load_peer
 from st9x.engine.judge import judge
 from st9x.engine.tasks import plan
 from st9x.engine.worker import Worker
 from st9x.ledger import Ledger
+from st9x.subjects.validators.base import Adapter
 
 JSTS = REAL_PEERS / "JSON-Schema-Test-Suite"
 XSDTESTS = REAL_PEERS / "xsdtests"

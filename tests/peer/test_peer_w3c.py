@@ -8,13 +8,13 @@ import pytest
 from lxml import etree
 from peer_suites import TS_NS, write, write_w3c
 
-from st9x.subjects.validators.base import Adapter
 from st9x.corpus.model import Case
 from st9x.corpus.peer import load_peer
 from st9x.corpus.peer.w3c_xsd import applies, expected_for
 from st9x.engine.tasks import plan
 from st9x.engine.worker import Worker
 from st9x.errors import CorpusError
+from st9x.subjects.validators.base import Adapter
 
 KIND = "w3c-xsd"
 

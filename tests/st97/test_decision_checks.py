@@ -13,18 +13,18 @@ import pytest
 from lxml import etree
 from st97_helpers import NS, PROJECT, SAFE, xml
 
+from st9x.corpus.load import load_corpus
+from st9x.engine.conversion import all_differences, explain_twin, twin_index, twin_reasons
+from st9x.st97 import compile_schema, jsonio, load_xsd
+from st9x.st97.mapper import Mapper
+from st9x.st97.names import lower_camel
 from st9x.subjects.converters.decisions import (
     instance_checks,
     is_collection,
     reported_losses,
     schema_checks,
 )
-from st9x.subjects.converters.registry import discover_converters
-from st9x.corpus.load import load_corpus
-from st9x.engine.conversion import all_differences, explain_twin, twin_index, twin_reasons
-from st9x.st97 import compile_schema, jsonio, load_xsd
-from st9x.st97.mapper import Mapper
-from st9x.st97.names import lower_camel
+from st9x.subjects.registry import discover_converters
 
 BAGS_XSD = """
 <xs:element name="Doc">

@@ -310,7 +310,7 @@ def test_cli_dialect_flag(tmp_path: Path) -> None:
 
 def test_converter_is_registered() -> None:
     from st9x.subjects.converters.base import DIALECT_URIS
-    from st9x.subjects.converters.registry import select_converters
+    from st9x.subjects.registry import select_converters
 
     converter = select_converters(["st97-v2-draft7"])["st97-v2-draft7"]
     xsd = ST96_CORE / "schemas" / "trademark" / "TrademarkApplication.xsd"

@@ -31,8 +31,7 @@ from st9x.engine.worker import Worker
 from st9x.errors import St9xError, UsageError
 from st9x.ledger import load_ledger
 from st9x.runner import RunOutput, rebuild, run, twin_corpora
-from st9x.subjects.converters.registry import select_converters
-from st9x.subjects.validators.registry import discover_adapters, select_adapters
+from st9x.subjects.registry import discover_adapters, select_adapters, select_converters
 
 
 def _console(stderr: bool = False) -> Console:

@@ -1,6 +1,7 @@
-"""st9x's own data formats (manifest, results, summary, ledger), each described by a JSON Schema
-shipped in this package and checked whenever such a file is read, so that a hand-edited file
-fails with the file and the field named instead of a KeyError somewhere later."""
+"""st9x's own data formats (manifest, results, summary, ledger, conversions, and the TOML file
+of external subjects), each described by a JSON Schema shipped in this package and checked
+whenever such a file is read, so that a hand-edited file fails with the file and the field named
+instead of a KeyError somewhere later."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from st9x.errors import FormatError, St9xError
 
 FORMATS = (
     "manifest", "results", "summary", "ledger", "conversions", "conversion-summary",
+    "external",
 )
 
 
@@ -35,6 +37,13 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+def first_error(name: str, document: Any) -> jsonschema.ValidationError | None:
+    """The most relevant way ``document`` breaks format ``name`` (jsonschema's ``best_match``),
+    or None. For a reader that words the error in its own file's terms (a TOML table rather
+    than a JSON Pointer); :func:`check` words it for JSON files."""
+    return jsonschema.exceptions.best_match(_validator(name).iter_errors(document))
+
+
 def check(
     name: str,
     document: Any,
@@ -46,7 +55,7 @@ def check(
     """Raise ``error`` naming the file and the offending field if ``document`` breaks format
     ``name``. The most relevant error is reported (jsonschema's ``best_match``), because one
     precise line helps more than a list of every consequence of one mistake."""
-    best = jsonschema.exceptions.best_match(_validator(name).iter_errors(document))
+    best = first_error(name, document)
     if best is None:
         return
     field = pointer_prefix + "".join(f"/{part}" for part in best.absolute_path) or "/"

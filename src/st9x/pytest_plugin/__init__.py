@@ -37,8 +37,8 @@ from st9x.engine.tasks import Task, plan
 from st9x.engine.worker import Record, Worker
 from st9x.errors import St9xError
 from st9x.ledger import Ledger, load_ledger
+from st9x.subjects.registry import select_adapters
 from st9x.subjects.validators.base import Adapter
-from st9x.subjects.validators.registry import select_adapters
 
 SUITE_SUFFIX = ".suite.toml"
 _WORKER = pytest.StashKey[Worker]()

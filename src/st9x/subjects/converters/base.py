@@ -4,7 +4,7 @@ A converter is prepared once per XSD (``prepare``: load or compile the schema, w
 expensive part) and then converts many instances with the prepared form. It only translates; the
 conversion engine (:mod:`st9x.engine.conversion`) does the timing, the checks, the artefacts and
 turns every exception into a recorded error. Third parties add converters through the
-``st9x.subjects.converters`` entry-point group without touching st9x.
+``st9x.converters`` entry-point group without touching st9x.
 
 Modelled on :mod:`st9x.subjects.validators.base`: a Protocol, not a base class to inherit.
 """

@@ -27,7 +27,6 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from st9x.errors import SchemaError, UsageError, one_line
 from st9x.st97 import jsonio
 from st9x.st97.errors import ConversionError
 from st9x.subjects.converters.base import ConverterInfo, LossItem, SchemaResult, Unsupported
+from st9x.subjects.external import load_subjects
 
 STEPS = ("schema", "to-json", "to-xml")
 _NEEDS = {"schema": "{xsd}", "to-json": "{xml}", "to-xml": "{json}"}
@@ -192,49 +192,18 @@ class ExternalConverter:
         return _Prepared(self, Path(xsd_path), root, workdir)
 
 
-def _converter(name: str, table: object, path: Path) -> ExternalConverter:
-    where = f"[converter.{name}]"
-    if not isinstance(table, dict):
-        raise UsageError(f"{where} must be a table", path=path)
-    unknown = set(table) - {*STEPS, "timeout", "dialect", "losses", "description"}
-    if unknown:
-        raise UsageError(f"{where} unknown keys: {', '.join(sorted(unknown))}", path=path)
-    commands = {}
-    for step in STEPS:
-        if step in table:
-            if not isinstance(table[step], str):
-                raise UsageError(f"{where} {step} must be a string", path=path)
-            commands[step] = table[step]
-    timeout = table.get("timeout", 120)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise UsageError(f"{where} timeout must be a positive number of seconds", path=path)
-    for key in ("dialect", "losses", "description"):
-        if key in table and not isinstance(table[key], str):
-            raise UsageError(f"{where} {key} must be a string", path=path)
-    try:
-        return ExternalConverter(
-            name, commands, float(timeout), table.get("dialect"), table.get("losses"),
-            table.get("description", ""),
-        )
-    except UsageError as exc:
-        raise UsageError(exc.message, path=path) from None
-    except ValueError as exc:  # shlex on unbalanced quotes
-        raise UsageError(f"{where}: {exc}", path=path) from None
+def _converter(name: str, table: dict[str, Any]) -> ExternalConverter:
+    """One ``[converter.NAME]`` table, already checked against the ``external`` format."""
+    return ExternalConverter(
+        name,
+        {step: table[step] for step in STEPS if step in table},
+        float(table.get("timeout", 120)),
+        table.get("dialect"),
+        table.get("losses"),
+        table.get("description", ""),
+    )
 
 
 def load_external_converters(path: Path) -> list[ExternalConverter]:
     """Read external converters from a TOML file (``[converter.NAME]`` tables)."""
-    try:
-        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"not valid TOML: {exc}", path=path) from None
-    tables = document.get("converter", {})
-    if not isinstance(tables, dict):
-        raise UsageError("'converter' must be a table of [converter.NAME] tables", path=path)
-    converters = [_converter(n, t, Path(path)) for n, t in sorted(tables.items())]
-    if not converters:
-        raise UsageError("no [converter.NAME] table found", path=path)
-    return converters
-
+    return load_subjects(path, "converter", _converter)

@@ -20,13 +20,13 @@ import re
 import shlex
 import shutil
 import subprocess
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, UsageError, one_line
+from st9x.subjects.external import load_subjects
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 
 _LINE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):\s*(?P<rest>.*)$")
@@ -123,57 +123,18 @@ class ExternalAdapter:
         return _Compiled(self, schema)
 
 
-def _external_adapter(name: str, table: object, path: Path) -> ExternalAdapter:
-    """One [adapter.NAME] table, every key checked, so a mistake is one line naming the file."""
-    where = f"[adapter.{name}]"
-    if not isinstance(table, dict):
-        raise UsageError(f"{where} must be a table", path=path)
-    for key in ("format", "command"):
-        if key not in table:
-            raise UsageError(f"{where} lacks {key!r}", path=path)
-    if table["format"] not in ("xml", "json"):
-        raise UsageError(f"{where} format must be 'xml' or 'json'", path=path)
-    if not isinstance(table["command"], str):
-        raise UsageError(f"{where} command must be a string", path=path)
-    codes = table.get("invalid-exit-codes", [1])
-    if not isinstance(codes, list) or not all(
-        isinstance(c, int) and not isinstance(c, bool) for c in codes
-    ):
-        raise UsageError(f"{where} invalid-exit-codes must be a list of integers", path=path)
-    timeout = table.get("timeout", 60)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise UsageError(f"{where} timeout must be a positive number of seconds", path=path)
-    description = table.get("description", "")
-    if not isinstance(description, str):
-        raise UsageError(f"{where} description must be a string", path=path)
-    try:
-        return ExternalAdapter(
-            name=name,
-            format=table["format"],
-            command=table["command"],
-            invalid_exit_codes=tuple(codes),
-            timeout=float(timeout),
-            description=description,
-        )
-    except (UsageError, ValueError) as exc:  # ValueError: shlex on unbalanced quotes
-        message = exc.message if isinstance(exc, UsageError) else f"{where} command: {exc}"
-        raise UsageError(message, path=path) from None
+def _external_adapter(name: str, table: dict[str, Any]) -> ExternalAdapter:
+    """One ``[adapter.NAME]`` table, already checked against the ``external`` format."""
+    return ExternalAdapter(
+        name=name,
+        format=table["format"],
+        command=table["command"],
+        invalid_exit_codes=tuple(table.get("invalid-exit-codes", [1])),
+        timeout=float(table.get("timeout", 60)),
+        description=table.get("description", ""),
+    )
 
 
 def load_external(path: Path) -> list[ExternalAdapter]:
     """Read external adapters from a TOML file (``[adapter.NAME]`` tables)."""
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"not valid TOML: {exc}", path=path) from None
-    adapters = []
-    tables = document.get("adapter", {})
-    if not isinstance(tables, dict):
-        raise UsageError("'adapter' must be a table of [adapter.NAME] tables", path=path)
-    for name, table in sorted(tables.items()):
-        adapters.append(_external_adapter(name, table, path))
-    if not adapters:
-        raise UsageError("no [adapter.NAME] table found", path=path)
-    return adapters
+    return load_subjects(path, "adapter", _external_adapter)

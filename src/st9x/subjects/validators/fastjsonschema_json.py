@@ -12,14 +12,9 @@ import fastjsonschema
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, one_line
 from st9x.jsonload import load_json
-from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
-from st9x.subjects.validators.jsondialect import (
-    dialect_of,
-    load_schema,
-    mapped_path,
-    retrieve_local,
-)
-from st9x.subjects.validators.python_jsonschema import pointer
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.jsondialect import mapped_path
+from st9x.subjects.validators.jsonsource import pointer, read_json_schema
 
 _SUPPORTED = ("draft4", "draft6", "draft7")
 _URIS = {
@@ -59,17 +54,12 @@ class FastjsonschemaAdapter:
         )
 
     def compile(self, schema: SchemaSpec) -> _Compiled:
-        document = load_schema(schema)
-        dialect = dialect_of(schema, document)
-        if dialect not in _SUPPORTED:
-            raise Unsupported(f"fastjsonschema does not implement dialect {dialect}")
-
-        def local(uri: str) -> Any:
-            return retrieve_local(uri, schema.path, schema.uri_map, schema.allowed_roots())
+        source = read_json_schema(schema, "fastjsonschema", _SUPPORTED)
+        document = source.document
 
         def refuse(uri: str) -> Any:
             if mapped_path(uri, schema.uri_map) is not None:
-                return local(uri)  # a mapped prefix (a peer suite's remotes) is a local folder
+                return source.retrieve(uri)  # a mapped prefix (a peer suite's remotes) is local
             raise SchemaError(
                 f"refusing remote $ref {uri!r}: st9x resolves references from local files only",
                 path=schema.path,
@@ -78,16 +68,16 @@ class FastjsonschemaAdapter:
         if isinstance(document, dict) and "$schema" not in document:
             # fastjsonschema reads the dialect from $schema only (draft-07 without one): name the
             # dialect the corpus gives, or a draft-04 schema is judged by draft-07 rules
-            document = {**document, "$schema": _URIS[dialect]}
+            document = {**document, "$schema": _URIS[source.dialect]}
         if isinstance(document, dict) and not document.get("$id") and not document.get("id"):
             # without a base URI fastjsonschema hands relative $refs to urlopen; anchor them locally
             document = {**document, "$id": schema.path.as_uri()}
         # fastjsonschema falls back to urllib for any scheme without a handler, so every scheme
         # a $ref might plausibly use is given one
         handlers = {scheme: refuse for scheme in ("", "http", "https", "ftp", "urn", "tag", "data")}
-        handlers["file"] = local
+        handlers["file"] = source.retrieve
         try:
             check = fastjsonschema.compile(document, handlers=handlers, use_formats=True)
         except fastjsonschema.JsonSchemaDefinitionException as exc:
-            raise SchemaError(f"does not compile: {one_line(str(exc))}", path=schema.path) from None
+            raise source.compile_error(exc) from None
         return _Compiled(check)

@@ -10,11 +10,10 @@ from typing import Any, ClassVar
 import jsonschema_rs
 
 from st9x.corpus.model import DataFormat, SchemaSpec
-from st9x.errors import SchemaError, one_line
+from st9x.errors import one_line
 from st9x.jsonload import load_json
-from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
-from st9x.subjects.validators.jsondialect import dialect_of, load_schema, retrieve_local
-from st9x.subjects.validators.python_jsonschema import pointer
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.jsonsource import pointer, read_json_schema
 
 # one class per dialect: validator_for() would read $schema and, without one, apply 2020-12
 # whatever dialect the corpus names (a draft-07 "items": [...] then fails to compile)
@@ -56,18 +55,14 @@ class JsonschemaRsAdapter:
         )
 
     def compile(self, schema: SchemaSpec) -> _Compiled:
-        document = load_schema(schema)
-        dialect = dialect_of(schema, document)
-        if dialect not in _SUPPORTED:
-            raise Unsupported(f"jsonschema-rs does not implement dialect {dialect}")
-
-        def retrieve(uri: str) -> Any:
-            return retrieve_local(uri, schema.path, schema.uri_map, schema.allowed_roots())
-
+        source = read_json_schema(schema, "jsonschema-rs", _SUPPORTED)
         try:
-            validator = _CLASSES[dialect](
-                document, validate_formats=True, retriever=retrieve, base_uri=schema.path.as_uri()
+            validator = _CLASSES[source.dialect](
+                source.document,
+                validate_formats=True,
+                retriever=source.retrieve,
+                base_uri=schema.path.as_uri(),
             )
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
-            raise SchemaError(f"does not compile: {one_line(str(exc))}", path=schema.path) from None
+            raise source.compile_error(exc) from None
         return _Compiled(validator)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import jsonschema
 import referencing
@@ -15,8 +15,8 @@ import referencing.jsonschema
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, St9xError, one_line
 from st9x.jsonload import load_json
-from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
-from st9x.subjects.validators.jsondialect import dialect_of, load_schema, retrieve_local
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.jsonsource import pointer, read_json_schema
 
 _CLASSES = {
     "draft3": jsonschema.Draft3Validator,
@@ -35,11 +35,6 @@ _SPECIFICATIONS = {
     "2019-09": referencing.jsonschema.DRAFT201909,
     "2020-12": referencing.jsonschema.DRAFT202012,
 }
-
-
-def pointer(parts: Any) -> str:
-    """A JSON Pointer (RFC 6901) from path parts."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 @dataclass
@@ -93,30 +88,29 @@ class JsonschemaAdapter:
         )
 
     def compile(self, schema: SchemaSpec) -> _Compiled:
-        document = load_schema(schema)
-        dialect = dialect_of(schema, document)
-        cls = _CLASSES.get(dialect)
-        if cls is None:
-            raise Unsupported(f"jsonschema does not implement dialect {dialect}")
+        source = read_json_schema(schema, "jsonschema", _CLASSES)
+        cls = _CLASSES[source.dialect]
         try:
             # structure only: the metaschema's "regex" format would be judged by Python's re,
             # not ECMA-262, and reject valid schemas whole; a pattern re cannot run is reported
             # on the instances that reach it instead
-            cls.check_schema(document, format_checker=None)
+            cls.check_schema(source.document, format_checker=None)
         except jsonschema.SchemaError as exc:
             raise SchemaError(
-                f"not a valid {dialect} schema at {pointer(exc.absolute_path) or '/'}: "
+                f"not a valid {source.dialect} schema at {pointer(exc.absolute_path) or '/'}: "
                 + one_line(exc.message),
                 path=schema.path,
             ) from None
 
-        specification = _SPECIFICATIONS[dialect]
+        specification = _SPECIFICATIONS[source.dialect]
 
         def retrieve(uri: str) -> referencing.Resource:
-            contents = retrieve_local(uri, schema.path, schema.uri_map, schema.allowed_roots())
-            return referencing.Resource.from_contents(contents, default_specification=specification)
+            return referencing.Resource.from_contents(
+                source.retrieve(uri), default_specification=specification
+            )
 
         registry: referencing.Registry = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
         return _Compiled(
-            cls(document, registry=registry, format_checker=cls.FORMAT_CHECKER), schema.path
+            cls(source.document, registry=registry, format_checker=cls.FORMAT_CHECKER),
+            schema.path,
         )
