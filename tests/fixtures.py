@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from st9x.corpus.model import Case, SchemaSpec
+from st9x.engine.records import ValidationRecord as Record
 from st9x.engine.tasks import Task
-from st9x.engine.worker import Record, Worker
+from st9x.engine.worker import Worker
 
 TNS = "urn:st9x:test"
 

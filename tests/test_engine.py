@@ -32,12 +32,13 @@ from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Corpus, DataFormat, SchemaSpec
 from st9x.engine.isolation import ProcessExecutor
 from st9x.engine.judge import BROKEN, Judgement, judge
+from st9x.engine.records import ValidationRecord as Record
 from st9x.engine.results import read_results
-from st9x.engine.run import run
 from st9x.engine.tasks import plan
-from st9x.engine.worker import Record, Worker
+from st9x.engine.worker import Worker
 from st9x.errors import FormatError
 from st9x.ledger import Ledger, load_ledger
+from st9x.runner import run
 from st9x.subjects.validators.base import Adapter, AdapterInfo, Outcome, Problem
 from st9x.subjects.validators.lxml_xsd import LxmlAdapter
 

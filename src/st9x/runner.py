@@ -22,7 +22,7 @@ from st9x.engine.executors import Executor
 from st9x.engine.records import Header, Record
 from st9x.engine.results import CONVERSIONS_NAME, RESULTS_NAME, read_results
 from st9x.engine.run import execute, record_key
-from st9x.engine.tasks import Task
+from st9x.engine.tasks import CONVERSION_STEPS, Step, Task
 from st9x.engine.worker import Worker
 from st9x.errors import FormatError, St9xError
 from st9x.ledger import Ledger
@@ -126,6 +126,7 @@ def run(
     resume: bool = False,
     on_record: Callable[[Task, Record], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    steps: Sequence[Step] = tuple(Step),
 ) -> RunOutput:
     """Run every selected task and write ``results.jsonl``, ``summary.json`` and ``matrix.md``
     (and, when converters run, ``conversions.jsonl``, ``conversion-summary.json`` and
@@ -133,6 +134,7 @@ def run(
     done = execute(
         corpora, adapters, out_dir, converters=converters, tags=tags, executor=executor,
         worker=worker, selection=selection, resume=resume, on_record=on_record, on_plan=on_plan,
+        steps=steps,
     )
     summary, conversion_summary, paths = write_reports(
         out_dir, done.header, done.records, ledger, done.conversion_header,
@@ -143,6 +145,22 @@ def run(
         done.resumed_records, done.resumed_conversions, done.records, done.conversion_records,
         {**done.paths, **paths},
     )
+
+
+def run_conversions(
+    corpora: Sequence[Corpus],
+    converters: Mapping[str, Converter],
+    out_dir: Path,
+    adapters: Mapping[str, Adapter],
+    *,
+    ledger: Ledger | None = None,
+    executor: Executor | None = None,
+) -> RunOutput:
+    """The converter suites alone (the validators only give the XSD verdicts and judge the
+    converted instances); twins come from the corpora given."""
+    worker = Worker(adapters, converters, conversion_out=out_dir, twin_corpora=corpora)
+    return run(corpora, adapters, out_dir, ledger=ledger or Ledger(), converters=converters,
+               worker=worker, executor=executor, steps=tuple(CONVERSION_STEPS))
 
 
 def rebuild(out_dir: Path, ledger: Ledger) -> RunOutput:

@@ -9,13 +9,10 @@ import pytest
 
 from st9x import formats
 from st9x.corpus.load import load_corpus
-from st9x.engine.conversion import (
-    CONVERSIONS_NAME,
-    ConversionOutput,
-    read_conversions,
-    run_conversions,
-)
+from st9x.engine.results import CONVERSIONS_NAME, iter_results
 from st9x.errors import FormatError
+from st9x.runner import RunOutput as ConversionOutput
+from st9x.runner import run_conversions
 from st9x.st97 import jsonio
 from st9x.subjects.registry import select_adapters, select_converters
 
@@ -30,26 +27,29 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> ConversionOutput:
 
 
 def cases(output: ConversionOutput, converter: str) -> list[dict]:
-    return [r for r in output.records if r["type"] == "case" and r["converter"] == converter]
+    return [r for r in output.conversion_records
+            if r["type"] == "case" and r["converter"] == converter]
 
 
 def test_records_follow_their_format_and_read_back(output: ConversionOutput) -> None:
-    records = read_conversions(output.out_dir / CONVERSIONS_NAME)
+    records = list(iter_results(output.out_dir / CONVERSIONS_NAME, kind="conversions"))
     assert records[0]["type"] == "header" and records[-1]["type"] == "footer"
-    assert records[-1]["records"] == len(output.records)
+    assert records[-1]["records"] == len(output.conversion_records)
     with pytest.raises(FormatError):
         formats.check("conversions", {**records[1], "status": "maybe"}, path="x")
 
 
 def test_a_schema_conversion_with_losses_and_artefacts(output: ConversionOutput) -> None:
-    schemas = [r for r in output.records if r["type"] == "schema" and r["converter"] == "st97-v2"]
+    schemas = [r for r in output.conversion_records
+               if r["type"] == "schema" and r["converter"] == "st97-v2"]
     assert {r["schema"] for r in schemas} == {"tm-app", "dgn-app", "pat-pub"}
     for record in schemas:
         assert record["status"] == "ok"
         written = jsonio.loads((output.out_dir / record["artefacts"]["losses"]).read_bytes())
         assert len(written) == record["loss_total"] == sum(record["losses"].values())
         assert (output.out_dir / record["artefacts"]["schema"]).is_file()
-    peers = [r for r in output.records if r["type"] == "schema" and r["converter"] == "xmltodict"]
+    peers = [r for r in output.conversion_records
+             if r["type"] == "schema" and r["converter"] == "xmltodict"]
     assert {r["status"] for r in peers} == {"unsupported"}
 
 
@@ -78,7 +78,7 @@ def test_c_round_trip_statuses(output: ConversionOutput) -> None:
 
 
 def test_d_agreement_names_the_anyof_gap_and_strict_closes_it(output: ConversionOutput) -> None:
-    gaps = output.summary["gaps"]
+    gaps = output.conversion_summary["gaps"]
     anyof = [g for g in gaps if g["converter"] == "st97-v2" and g["constraint"] ==
              "choice-multiple"]
     assert anyof and all("because of choice-anyof" in g["explanation"] for g in anyof)
@@ -91,7 +91,7 @@ def test_d_agreement_names_the_anyof_gap_and_strict_closes_it(output: Conversion
 
 
 def test_e_decisions_separate_v2_from_legacy_and_peers(output: ConversionOutput) -> None:
-    decisions = output.summary["decisions"]
+    decisions = output.conversion_summary["decisions"]
     v2, legacy = decisions["st97-v2"], decisions["st97-v1-legacy"]
     for d in ("5", "7"):
         assert v2["schema"][d].get("fail", 0) == 0 and v2["instance"][d].get("fail", 0) == 0
@@ -103,9 +103,9 @@ def test_e_decisions_separate_v2_from_legacy_and_peers(output: ConversionOutput)
 
 
 def test_twins_are_compared(output: ConversionOutput) -> None:
-    twins = output.summary["twins"]["st97-v2"]
+    twins = output.conversion_summary["twins"]["st97-v2"]
     assert sum(twins.values()) > 100
-    assert all(d["difference"] for d in output.summary["twin_differences"])
+    assert all(d["difference"] for d in output.conversion_summary["twin_differences"])
 
 
 def test_matrix_is_written(output: ConversionOutput) -> None:
@@ -129,7 +129,7 @@ def test_a_crashing_converter_is_a_record_not_the_end(tmp_path: Path) -> None:
     corpus.cases = corpus.cases[:3]
     result = run_conversions([corpus], {"crashing": Crashing()}, tmp_path,  # type: ignore[dict-item]
                              select_adapters(["jsonschema-rs", "lxml"]))
-    schema = next(r for r in result.records if r["type"] == "schema")
+    schema = next(r for r in result.conversion_records if r["type"] == "schema")
     assert schema["status"] == "errored" and "ZeroDivisionError: boom" in schema["message"]
     assert all(r["conversion"]["status"] == "errored"
-               for r in result.records if r["type"] == "case")
+               for r in result.conversion_records if r["type"] == "case")

@@ -13,6 +13,7 @@ CORE = Path(__file__).resolve().parents[2] / "corpora" / "st96-core"
 XSD = CORE / "schemas" / "patent" / "PatentPublication.xsd"
 VALID = CORE / "instances" / "valid" / "pat-pub-minimal.xml"
 BAD = CORE / "instances" / "invalid" / "pat-pub-undeclared-examiner-note.xml"
+LEDGER = CORE.parents[1] / "known-failures.json"
 
 
 def test_xsd_to_json_schema_with_losses(tmp_path: Path) -> None:
@@ -65,13 +66,56 @@ def test_bad_option_is_a_usage_error(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_run_with_converter_writes_conversion_matrices(tmp_path: Path) -> None:
-    code = main(["run", "--corpus", "st96-core", "--adapter", "lxml", "--adapter",
-                 "jsonschema-rs", "--converter", "st97-v2", "--out", str(tmp_path),
-                 "--quiet", "--in-process", "--tag", "choice-multiple"])
-    assert code == 0
-    assert (tmp_path / "conversions.jsonl").is_file()
-    assert "choice-multiple" in (tmp_path / "conversion-matrix.md").read_text()
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _ledger_without(tmp_path: Path, adapter: str) -> Path:
+    """The project's ledger less the entries about ``adapter``: what a run sees when a known
+    gap was never written down."""
+    ledger = json.loads(LEDGER.read_text())
+    kept = [e for e in ledger["entries"] if e["adapter"] != adapter]
+    assert len(kept) < len(ledger["entries"]), f"the ledger has no entry for {adapter}"
+    path = tmp_path / "ledger.json"
+    path.write_text(json.dumps({**ledger, "entries": kept}))
+    return path
+
+
+RUN_CHOICE = ["run", "--corpus", "st96-core", "--adapter", "lxml", "--adapter", "jsonschema-rs",
+              "--converter", "st97-v2", "--quiet", "--in-process", "--tag", "choice-multiple"]
+
+
+def test_run_with_converter_plans_steps_for_the_tagged_cases_only(tmp_path: Path) -> None:
+    assert main([*RUN_CHOICE, "--out", str(tmp_path)]) == 0  # the anyOf gaps are ledgered
+    records = _records(tmp_path / "conversions.jsonl")
+    cases = {r["case"] for r in records if r["type"] == "case"}
+    validated = {r["case"] for r in _records(tmp_path / "results.jsonl") if r["type"] == "record"}
+    assert cases == validated and cases  # the same selection for validators and converters
+    assert all(r["constraint"] == "choice-multiple" or "choice-multiple" in r["tags"]
+               for r in records if r["type"] == "case")
+    schemas = {r["schema"] for r in records if r["type"] == "schema"}
+    assert schemas == {r["schema"] for r in records if r["type"] == "case"}
+    summary = json.loads((tmp_path / "conversion-summary.json").read_text())
+    assert summary["broken"] == 0 and summary["checks"]["st97-v2"]["agreement"]["xfail"] == 3
+
+
+def test_a_converter_gap_outside_the_ledger_breaks_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """st97-v2's anyOf (register decision 5) accepts JSON with two alternatives of a choice:
+    a real gap. Without its ledger entry the run must exit 1 and name it."""
+    ledger = _ledger_without(tmp_path, "st97-v2:agreement")
+    code = main([*RUN_CHOICE, "--out", str(tmp_path / "out"), "--ledger", str(ledger)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "[st97-v2:agreement] fail" in err and "gap-accepts" in err
+    summary = json.loads((tmp_path / "out" / "conversion-summary.json").read_text())
+    assert summary["broken"] == 3
+    assert {f["subject"] for f in summary["failures"]} == {"st97-v2:agreement"}
+    # rebuilding the matrices with the project's ledger needs no new run, and passes
+    assert main(["report", str(tmp_path / "out"), "--quiet"]) == 0
+    summary = json.loads((tmp_path / "out" / "conversion-summary.json").read_text())
+    assert summary["broken"] == 0
 
 
 def test_run_with_converter_none_writes_none(tmp_path: Path) -> None:

@@ -30,7 +30,8 @@ from hostile.helpers import HOSTILE, HOSTILE_LEDGER, add_cases, generated_cases,
 from st9x.corpus.load import load_corpus
 from st9x.engine.judge import judge
 from st9x.engine.tasks import Task, plan
-from st9x.engine.worker import Worker, base_record, finish_record
+from st9x.engine.validation import base_record, finish_record
+from st9x.engine.worker import Worker
 from st9x.ledger import load_ledger
 from st9x.subjects.registry import select_adapters
 from st9x.subjects.validators.base import Problem, Verdict

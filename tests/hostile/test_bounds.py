@@ -15,9 +15,11 @@ import pytest
 
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import SchemaSpec
-from st9x.engine.conversion import run_conversions
-from st9x.engine.worker import file_sha256
+from st9x.engine.isolation import ProcessExecutor
+from st9x.engine.validation import file_sha256
+from st9x.engine.worker import Worker
 from st9x.errors import SchemaError
+from st9x.runner import run_conversions
 from st9x.subjects.registry import select_converters
 from st9x.subjects.validators.jsondialect import retrieve_local
 from st9x.testing.guards import OpenWatch
@@ -84,9 +86,11 @@ def test_converter_suites_do_not_read_outside_the_corpus(tmp_path: Path, outside
     corpus = load_corpus(root)
     converters = select_converters(["st97-v2", "xmlschema"])
     with OpenWatch([outside.dir]) as watch:
-        result = run_conversions([corpus], converters, tmp_path / "out", {}, timeout=20)
+        worker = Worker({}, converters, conversion_out=tmp_path / "out")
+        result = run_conversions([corpus], converters, tmp_path / "out", {},
+                                 executor=ProcessExecutor(worker, timeout=20, memory_mb=None))
     assert watch.opened == []
-    schemas = [r for r in result.records if r["type"] == "schema"]
+    schemas = [r for r in result.conversion_records if r["type"] == "schema"]
     assert {r["converter"] for r in schemas} == {"st97-v2", "xmlschema"}
     for record in schemas:
         assert record["status"] == "errored" and "leads outside the corpus" in record["message"]

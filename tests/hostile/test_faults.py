@@ -27,12 +27,12 @@ import pytest
 
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import DataFormat, SchemaSpec
-from st9x.engine.conversion import read_conversions
 from st9x.engine.isolation import ProcessExecutor
-from st9x.engine.run import run
+from st9x.engine.results import iter_results
 from st9x.engine.tasks import plan
 from st9x.engine.worker import Worker
 from st9x.ledger import Ledger
+from st9x.runner import run
 from st9x.subjects.validators.base import Adapter, AdapterInfo, Outcome
 
 from .helpers import (
@@ -513,7 +513,8 @@ def test_interrupted_converter_suites_keep_their_records_and_resume(tmp_path: Pa
             process.kill()
             process.wait()
     assert process.returncode == 1, (tmp_path / "stderr").read_text()[-1500:]
-    lines = read_conversions(conversions)  # every line whole and in the format
+    # every line whole and in the format
+    lines = list(iter_results(conversions, kind="conversions"))
     cases = [r for r in lines if r["type"] == "case"]
     assert 4 <= len(cases) < total
     footer = lines[-1]
@@ -522,8 +523,8 @@ def test_interrupted_converter_suites_keep_their_records_and_resume(tmp_path: Pa
 
     resumed = cli("run", "--resume", out, "--quiet", converters=True)
     assert resumed.returncode == 0, resumed.stderr[-1500:]
-    assert f"converter suites resumed: {len(lines) - 2} records kept" in resumed.stdout
-    lines = read_conversions(conversions)
+    assert f"and {len(lines) - 2} converter records kept" in resumed.stdout
+    lines = list(iter_results(conversions, kind="conversions"))
     keys = [r["case"] for r in lines if r["type"] == "case"]
     assert len(keys) == len(set(keys)) == total
     assert {r["converter"] for r in lines if r["type"] in ("case", "schema")} == {"slow"}

@@ -23,8 +23,8 @@ from lxml import etree
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.engine.isolation import ProcessExecutor
-from st9x.engine.run import run
 from st9x.ledger import Ledger
+from st9x.runner import run
 from st9x.subjects.validators.base import AdapterInfo, Outcome
 from st9x.testing.guards import Guard, GuardViolation, OpenWatch, read_log
 

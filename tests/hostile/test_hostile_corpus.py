@@ -22,10 +22,10 @@ import pytest
 from st9x.corpus.load import default_corpus_paths, load_corpus
 from st9x.engine.isolation import ProcessExecutor
 from st9x.engine.judge import BROKEN, judge
-from st9x.engine.run import run
 from st9x.engine.tasks import Task, plan
 from st9x.engine.worker import Worker
 from st9x.ledger import Ledger
+from st9x.runner import run
 from st9x.subjects.validators.base import Adapter
 from st9x.testing.guards import Guard, OpenWatch, read_log
 from st9x.xmlsafe import schema_files

@@ -19,9 +19,9 @@ import pytest
 from st9x.corpus.load import load_corpus
 from st9x.corpus.manifest import load_manifest
 from st9x.engine.isolation import ProcessExecutor
-from st9x.engine.run import run
 from st9x.errors import ManifestError
 from st9x.ledger import Ledger
+from st9x.runner import run
 from st9x.subjects.validators.base import Adapter
 from st9x.testing.guards import Guard, OpenWatch
 

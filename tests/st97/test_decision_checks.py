@@ -1,5 +1,5 @@
-"""The register-decision checks (:mod:`st9x.subjects.converters.decisions`) decide from the XSD: each
-check on small inline XSDs with hand-made JSON that passes or fails it, then st97-v2 against
+"""The register-decision checks (the rule catalogue of the ST.97 register) decide from the XSD:
+each check on small inline XSDs with hand-made JSON that passes or fails it, then st97-v2 against
 st97-v1-legacy on st96-core and the V6_0 examples, and the st97-core twins against the converter
 configured like them."""
 
@@ -14,7 +14,7 @@ from lxml import etree
 from st97_helpers import NS, PROJECT, SAFE, xml
 
 from st9x.corpus.load import load_corpus
-from st9x.engine.conversion import all_differences, explain_twin, twin_index, twin_reasons
+from st9x.engine.twins import all_differences, explain_twin, twin_index, twin_reasons
 from st9x.st97 import compile_schema, jsonio, load_xsd
 from st9x.st97.mapper import Mapper
 from st9x.st97.names import lower_camel

@@ -89,6 +89,7 @@ def execute(
     resume: bool = False,
     on_record: Callable[[Task, Record], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    steps: Sequence[Step] = tuple(Step),
 ) -> Execution:
     """Plan every task of the selection and run it; write ``results.jsonl`` (and
     ``conversions.jsonl`` when converters run) into ``out_dir``.
@@ -99,7 +100,7 @@ def execute(
     file closed by a footer saying ``interrupted``.
     """
     converters = dict(converters or {})
-    tasks = plan(corpora, adapters, tags, converters)
+    tasks = plan(corpora, adapters, tags, converters, steps)
     worker = worker or Worker(adapters, converters, conversion_out=out_dir)
     wanted = {t.key for t in tasks}
     results_path = out_dir / RESULTS_NAME

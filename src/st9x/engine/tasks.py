@@ -114,15 +114,18 @@ def plan(
     adapters: Mapping[str, object],
     tags: Sequence[str] = (),
     converters: Iterable[str] = (),
+    steps: Iterable[Step] = tuple(Step),
 ) -> list[Task]:
     """Every selected case under every validator of its data format, then each converter's
-    schema steps and case steps on the selected XML cases, in a stable order.
+    schema steps and case steps on the selected XML cases, in a stable order; only the
+    ``steps`` asked for (the converter suites alone, say: the validators then only serve them).
 
     ``adapters`` maps a validator's name to anything with a ``format`` (``xml``/``json``).
     """
     corpora = list(corpora)
+    steps = frozenset(steps)
     tasks: list[Task] = []
-    for corpus in corpora:
+    for corpus in corpora if Step.VALIDATE in steps else ():
         for case in sorted(corpus.cases, key=lambda c: c.id):
             if not selected(case, tags):
                 continue
@@ -133,6 +136,8 @@ def plan(
         for corpus in corpora:
             cases = conversion_cases(corpus, tags)
             specs = {c.schema.id: c.schema for c in cases if c.schema is not None}
-            tasks += [Task(specs[i], name, Step.CONVERT_SCHEMA) for i in sorted(specs)]
-            tasks += [Task(c, name, Step.CONVERT_CASE) for c in cases]
+            if Step.CONVERT_SCHEMA in steps:
+                tasks += [Task(specs[i], name, Step.CONVERT_SCHEMA) for i in sorted(specs)]
+            if Step.CONVERT_CASE in steps:
+                tasks += [Task(c, name, Step.CONVERT_CASE) for c in cases]
     return tasks

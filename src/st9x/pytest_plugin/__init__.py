@@ -33,8 +33,9 @@ from st9x.corpus.model import Corpus
 from st9x.corpus.peer import load_peer
 from st9x.engine.isolation import DEFAULT_TIMEOUT, ProcessExecutor
 from st9x.engine.judge import Judgement, judge
+from st9x.engine.records import ValidationRecord as Record
 from st9x.engine.tasks import Task, plan
-from st9x.engine.worker import Record, Worker
+from st9x.engine.worker import Worker
 from st9x.errors import St9xError
 from st9x.ledger import Ledger, load_ledger
 from st9x.subjects.registry import select_adapters
@@ -44,6 +45,7 @@ SUITE_SUFFIX = ".suite.toml"
 _WORKER = pytest.StashKey[Worker]()
 _ADAPTERS = pytest.StashKey[dict[str, Adapter]]()
 _LEDGER = pytest.StashKey[Ledger]()
+_FROM_OPTION = pytest.StashKey[bool]()  # a suite file collected the --corpus corpora
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -130,15 +132,32 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     return None
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """``pytest --corpus PATH`` in a project that has no suite file of its own: the corpora
+    given are collected as if a suite said ``corpora = "from-option"``, so installing st9x is
+    all a project needs. Runs first, so that ``-k``, ``-m`` and xdist see these items too."""
+    if not config.getoption("corpus") or config.stash.get(_FROM_OPTION, False):
+        return
+    suite = OptionSuite.from_parent(session, path=config.rootpath / "st9x-corpus")
+    items.extend(item for item in suite.collect() if isinstance(item, pytest.Item))
+
+
 class SuiteFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         try:
             suite = tomllib.loads(self.path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise self.CollectError(f"{self.path}: not valid TOML: {exc}") from None
+        yield from self.collect_suite(suite)
+
+    def collect_suite(self, suite: dict[str, Any]) -> Iterator[pytest.Item]:
         chosen = self.config.getoption("corpus")
         declared = suite.get("corpora", [])
         if declared == "from-option":
+            self.config.stash[_FROM_OPTION] = True
             specs: list[str | Path] = list(chosen)
         elif chosen:
             return  # --corpus replaces the suites' own corpora
@@ -228,6 +247,15 @@ class SuiteFile(pytest.File):
             name = suite.get("ledger")
             self._own_ledger = load_ledger(self.path.parent / name) if name else Ledger()
         return self._own_ledger
+
+
+class OptionSuite(SuiteFile):
+    """The corpora of ``--corpus``, collected without a suite file."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        yield from self.collect_suite({
+            "description": "corpora given with --corpus", "corpora": "from-option",
+        })
 
 
 class CaseFailure(Exception):
