@@ -50,3 +50,10 @@ def test_a_broken_expectation_fails_its_item_there_too(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout[-2000:]
     assert _counts(done.stdout) == {"failed": 1}
     assert "expected invalid, got valid" in done.stdout
+
+
+def test_a_suite_file_is_checked_against_its_format(tmp_path: Path) -> None:
+    (tmp_path / "mine.suite.toml").write_text('corpora = ["corpus"]\nif-absnt = "skip"\n')
+    done = _pytest(tmp_path, "mine.suite.toml")
+    assert done.returncode == 2  # a collection error: nothing runs
+    assert "mine.suite.toml: suite format" in done.stdout and "'if-absnt'" in done.stdout

@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from st9x import formats
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Corpus
 from st9x.corpus.peer import load_peer
@@ -151,6 +152,10 @@ class SuiteFile(pytest.File):
             suite = tomllib.loads(self.path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise self.CollectError(f"{self.path}: not valid TOML: {exc}") from None
+        try:
+            formats.check("suite", suite, path=self.path)
+        except St9xError as exc:
+            raise self.CollectError(str(exc)) from None
         yield from self.collect_suite(suite)
 
     def collect_suite(self, suite: dict[str, Any]) -> Iterator[pytest.Item]:

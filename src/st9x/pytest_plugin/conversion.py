@@ -35,6 +35,7 @@ from st9x.engine.tasks import Step, Task, conversion_cases
 from st9x.engine.worker import Worker
 from st9x.errors import St9xError
 from st9x.ledger import Ledger, load_ledger
+from st9x.pytest_plugin import Placeholder
 from st9x.subjects.converters.base import Check
 from st9x.subjects.registry import select_adapters, select_converters
 
@@ -81,14 +82,14 @@ class ConversionSuiteFile(pytest.File):
         for spec in table.get("corpora", []):
             path = (self.path.parent / spec).resolve()
             if not path.exists():
-                yield _Skip.from_parent(self, name=f"{path.name}[absent]", message=(
+                yield Placeholder.from_parent(self, name=f"{path.name}[absent]", message=(
                     f"{path}: {table.get('absent-reason', 'corpus not found')}"),
                     skip=table.get("if-absent") == "skip")
                 continue
             try:
                 corpus = load_corpus(path)
             except St9xError as exc:
-                yield _Skip.from_parent(self, name=f"{path.name}[load]", message=str(exc),
+                yield Placeholder.from_parent(self, name=f"{path.name}[load]", message=str(exc),
                                         skip=False)
                 continue
             for converter in table.get("converters", []):
@@ -165,20 +166,3 @@ class ConversionItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"{self.name}"
-
-
-class _Skip(pytest.Item):
-    """A corpus that could not be collected: a skip with the reason, or a failure."""
-
-    def __init__(self, *, message: str, skip: bool, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.message = message
-        self.skip = skip
-
-    def runtest(self) -> None:
-        if self.skip:
-            pytest.skip(self.message)
-        raise ConversionFailure(self.message)
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        return str(excinfo.value)
