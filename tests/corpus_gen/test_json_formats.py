@@ -17,7 +17,7 @@ import pytest
 
 from st9x.subjects.validators.base import Verdict
 from st9x.subjects.validators.python_jsonschema import JsonschemaAdapter, asserted_formats
-from st9x.corpus.jsonschema_walk import DualJsonValidator
+from st9x.corpus.synth.json.schema import DualJsonValidator
 from st9x.corpus.model import SchemaSpec
 
 #: Format -> (a valid value, an invalid one). These are the formats the README says

@@ -4,7 +4,7 @@ Entry point for the CLI (``st9x corpus mutate``): :func:`mutate_corpus`.
 
 For every valid case the engine picks the constraint kind used least so far among those that
 have a site in the document (so kinds are spread evenly over a corpus), applies one mutation
-(:mod:`st9x.corpus.gen.mutations`) and checks the mutant with lxml and xmlschema. Only mutants
+(:mod:`st9x.corpus.synth.xml.mutations`) and checks the mutant with lxml and xmlschema. Only mutants
 both validators reject become ``expected: invalid`` cases with their ``constraint``; a mutant
 either validator accepts is a mutation-engine bug or a validator bug, and is written to
 ``problems/`` and listed in ``report.json`` instead, never dropped silently.
@@ -22,10 +22,10 @@ from typing import Any
 
 from lxml import etree
 
-from st9x.corpus.gen.bind import Binder
-from st9x.corpus.gen.builder import InstanceBuilder
-from st9x.corpus.gen.check import DualValidator, Verdicts
-from st9x.corpus.gen.corpusfiles import (
+from st9x.corpus.synth.xml.bind import Binder
+from st9x.corpus.synth.xml.builder import InstanceBuilder
+from st9x.corpus.synth.xml.check import DualValidator, Verdicts
+from st9x.corpus.synth.writer import (
     MANIFEST_NAME,
     REPORT_NAME,
     make_id,
@@ -33,10 +33,10 @@ from st9x.corpus.gen.corpusfiles import (
     read_json,
     write_json,
 )
-from st9x.corpus.gen.coverage import Coverage
-from st9x.corpus.gen.model import SchemaModel, load_schema
-from st9x.corpus.gen.mutations import DEFAULT_KINDS, FINDERS, MutationContext
-from st9x.corpus.gen.schemafiles import copy_schema_closure
+from st9x.corpus.synth.xml.coverage import Coverage
+from st9x.corpus.synth.xml.model import SchemaModel, load_schema
+from st9x.corpus.synth.xml.mutations import DEFAULT_KINDS, FINDERS, MutationContext
+from st9x.corpus.synth.xml.schemafiles import copy_schema_closure
 from st9x.errors import CorpusError
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)

@@ -21,18 +21,18 @@ from typing import Any
 
 from lxml import etree
 
-from st9x.corpus.gen.builder import BuildOptions, InstanceBuilder
-from st9x.corpus.gen.check import DualValidator, Verdicts
-from st9x.corpus.gen.corpusfiles import (
+from st9x.corpus.synth.xml.builder import BuildOptions, InstanceBuilder
+from st9x.corpus.synth.xml.check import DualValidator, Verdicts
+from st9x.corpus.synth.writer import (
     MANIFEST_NAME,
     REPORT_NAME,
     make_id,
     manifest,
     write_json,
 )
-from st9x.corpus.gen.coverage import Coverage
-from st9x.corpus.gen.model import SchemaModel, load_schema
-from st9x.corpus.gen.schemafiles import copy_schema_closure
+from st9x.corpus.synth.xml.coverage import Coverage
+from st9x.corpus.synth.xml.model import SchemaModel, load_schema
+from st9x.corpus.synth.xml.schemafiles import copy_schema_closure
 
 #: Target size of ``size="large"`` documents, in bytes (before pretty-printing).
 LARGE_BYTES = 1_000_000

@@ -1,6 +1,6 @@
 """Derive invalid JSON instances, each breaking exactly one named constraint, from a corpus.
 
-Entry point: :func:`mutate_json_corpus` (the JSON twin of :func:`st9x.corpus.mutate.mutate_corpus`).
+Entry point: :func:`mutate_json_corpus` (the JSON twin of :func:`st9x.corpus.synth.xml.mutate.mutate_corpus`).
 
 The document is walked together with its schema (:class:`SchemaView` flattens ``$ref``/
 ``allOf``; the ``oneOf``/``anyOf`` branch the document took is merged in) to list *sites*:
@@ -28,9 +28,9 @@ from typing import Any
 
 import orjson
 
-from st9x.corpus.gen.corpusfiles import MANIFEST_NAME, REPORT_NAME, make_id, manifest, write_json
-from st9x.corpus.jsongen import dump_instance, float_multiple_ok, merge_branches
-from st9x.corpus.jsonschema_walk import (
+from st9x.corpus.synth.writer import MANIFEST_NAME, REPORT_NAME, make_id, manifest, write_json
+from st9x.corpus.synth.json.generate import dump_instance, float_multiple_ok, merge_branches
+from st9x.corpus.synth.json.schema import (
     DualJsonValidator,
     SchemaView,
     Verdict,

@@ -1,6 +1,6 @@
 """Generate valid JSON instances from a JSON Schema, reproducibly for a seed.
 
-Entry point: :func:`write_json_corpus` (the JSON twin of :func:`st9x.corpus.generate.write_corpus`).
+Entry point: :func:`write_json_corpus` (the JSON twin of :func:`st9x.corpus.synth.xml.generate.write_corpus`).
 
 The engine is a seeded ``random.Random`` walker over the schema (:class:`JsonGenerator`), not
 hypothesis: a corpus must be a pure function of its seed so two machines benchmark the same
@@ -29,9 +29,9 @@ from typing import Any
 
 import orjson
 
-from st9x.corpus.gen.corpusfiles import MANIFEST_NAME, REPORT_NAME, make_id, manifest, write_json
-from st9x.corpus.gen.regex import FRIENDLY, RegexSampler
-from st9x.corpus.jsonschema_walk import (
+from st9x.corpus.synth.writer import MANIFEST_NAME, REPORT_NAME, make_id, manifest, write_json
+from st9x.corpus.synth.regex import FRIENDLY, RegexSampler
+from st9x.corpus.synth.json.schema import (
     DualJsonValidator,
     SchemaView,
     conditional_fits,

@@ -3,9 +3,9 @@ kind can be broken, and breaks it.
 
 Sites are chosen from the schema components, not from the document text: a value is only
 mutated for ``pattern`` if its type has a pattern facet and the new value breaks that facet
-and nothing else (checked facet by facet, see :mod:`st9x.corpus.gen.facets`); a child is only
+and nothing else (checked facet by facet, see :mod:`st9x.corpus.synth.xml.facets`); a child is only
 removed for ``missing-required-element`` if its particle is required and every group around it
-occurs exactly once. The validators still have the last word (see :mod:`st9x.corpus.mutate`).
+occurs exactly once. The validators still have the last word (see :mod:`st9x.corpus.synth.xml.mutate`).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from typing import Any
 from lxml import etree
 from xmlschema.validators import XsdElement, XsdGroup
 
-from st9x.corpus.gen.bind import BoundElement, ContentIndex, ParticleRef, children_of
-from st9x.corpus.gen.builder import InstanceBuilder
-from st9x.corpus.gen.facets import DATETIME_PRIMITIVES, builtin_of, violated_kinds
-from st9x.corpus.gen.model import SchemaModel, is_any_type, is_simple_content
-from st9x.corpus.gen.values import DocumentContext, ValueFactory, type_label
+from st9x.corpus.synth.xml.bind import BoundElement, ContentIndex, ParticleRef, children_of
+from st9x.corpus.synth.xml.builder import InstanceBuilder
+from st9x.corpus.synth.xml.facets import DATETIME_PRIMITIVES, builtin_of, violated_kinds
+from st9x.corpus.synth.xml.model import SchemaModel, is_any_type, is_simple_content
+from st9x.corpus.synth.xml.values import DocumentContext, ValueFactory, type_label
 
 ST96_COMMON = "http://www.wipo.int/standards/XMLSchema/ST96/Common"
 ST96_VERSION = f"{{{ST96_COMMON}}}st96Version"

@@ -1,0 +1,1 @@
+"""Corpus synthesis: valid instances generated from a schema, and one-constraint mutants."""
