@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from st9x.corpus.model import SchemaSpec
+from st9x.corpus.synth.json.check import DualJsonValidator
 from st9x.subjects.validators.base import Verdict
 from st9x.subjects.validators.python_jsonschema import JsonschemaAdapter, asserted_formats
-from st9x.corpus.synth.json.schema import DualJsonValidator
-from st9x.corpus.model import SchemaSpec
 
 #: Format -> (a valid value, an invalid one). These are the formats the README says
 #: python-jsonschema asserts, and the ones converted ST.96 schemas use.

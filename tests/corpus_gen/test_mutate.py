@@ -11,9 +11,9 @@ import pytest
 from lxml import etree
 
 from st9x.corpus.synth.xml.facets import violated_kinds
-from st9x.corpus.synth.xml.mutations import DEFAULT_KINDS
 from st9x.corpus.synth.xml.generate import write_corpus
 from st9x.corpus.synth.xml.mutate import mutate_corpus
+from st9x.corpus.synth.xml.mutations import DEFAULT_KINDS
 
 #: A schema with at least one site for every mutation kind.
 ALL_KINDS = """

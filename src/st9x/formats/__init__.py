@@ -14,7 +14,7 @@ import orjson
 
 from st9x.errors import FormatError, St9xError
 
-FORMATS = ("manifest", "results", "summary", "ledger", "conversions")
+FORMATS = ("manifest", "results", "summary", "ledger", "conversions", "synth-report")
 
 
 @cache
