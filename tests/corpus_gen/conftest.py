@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from st9x.corpus.gen.check import DualValidator
-from st9x.corpus.gen.model import SchemaModel, load_schema
+from st9x.corpus.synth.xml.check import DualValidator
+from st9x.corpus.synth.xml.model import SchemaModel, load_schema
 
 PROJECT = Path(__file__).resolve().parents[2]
 V6_DIR = PROJECT.parent / "shared" / "corpora" / "wipo-st96-v6_0" / "schemas"

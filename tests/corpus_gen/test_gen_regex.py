@@ -7,7 +7,7 @@ import random
 import pytest
 from elementpath.regex import translate_pattern
 
-from st9x.corpus.gen.regex import RegexSampler
+from st9x.corpus.synth.regex import RegexSampler
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 from lxml import etree
 
-from st9x.corpus.generate import generate, parse_size, write_corpus
+from st9x.corpus.synth.xml.generate import generate, parse_size, write_corpus
 
 STRUCTURE = """
 <xsd:attribute name="st96Version" type="xsd:token" fixed="V6_0"/>

@@ -19,9 +19,10 @@ import jsonschema
 import jsonschema_rs
 import pytest
 
-from st9x.corpus.jsongen import JsonGenerator, write_json_corpus
-from st9x.corpus.jsonmutate import SiteFinder, mutate_json_corpus
-from st9x.corpus.jsonschema_walk import SchemaView, fits
+from st9x.corpus.synth.json.generate import JsonGenerator, write_json_corpus
+from st9x.corpus.synth.json.mutate import mutate_json_corpus
+from st9x.corpus.synth.json.schema import SchemaView, fits
+from st9x.corpus.synth.json.sites import SiteFinder
 from st9x.st97.compiler import compile_schema
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

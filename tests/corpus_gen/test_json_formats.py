@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from st9x.corpus.jsonschema_walk import DualJsonValidator
 from st9x.corpus.model import SchemaSpec
+from st9x.corpus.synth.json.check import DualJsonValidator
 from st9x.subjects.validators.base import Verdict
 from st9x.subjects.validators.python_jsonschema import JsonschemaAdapter, asserted_formats
 

@@ -12,8 +12,9 @@ import jsonschema
 import jsonschema_rs
 import pytest
 
-from st9x.corpus.jsongen import JsonGenerator, write_json_corpus
-from st9x.corpus.jsonmutate import JSON_KINDS, mutate_json_corpus
+from st9x.corpus.synth.json.generate import JsonGenerator, write_json_corpus
+from st9x.corpus.synth.json.mutate import mutate_json_corpus
+from st9x.corpus.synth.json.sites import JSON_KINDS
 
 PROJECT = Path(__file__).resolve().parents[2]
 ST97 = PROJECT / "corpora" / "st97-core" / "schemas"

@@ -17,8 +17,9 @@ import jsonschema
 import jsonschema_rs
 import pytest
 
-from st9x.corpus.jsongen import write_json_corpus
-from st9x.corpus.jsonmutate import SiteFinder, mutate_json_corpus
+from st9x.corpus.synth.json.generate import write_json_corpus
+from st9x.corpus.synth.json.mutate import mutate_json_corpus
+from st9x.corpus.synth.json.sites import SiteFinder
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

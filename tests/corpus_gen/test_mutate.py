@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from st9x.corpus.gen.facets import violated_kinds
-from st9x.corpus.gen.mutations import DEFAULT_KINDS
-from st9x.corpus.generate import write_corpus
-from st9x.corpus.mutate import mutate_corpus
+from st9x.corpus.synth.xml.facets import violated_kinds
+from st9x.corpus.synth.xml.generate import write_corpus
+from st9x.corpus.synth.xml.mutate import mutate_corpus
+from st9x.corpus.synth.xml.mutations import DEFAULT_KINDS
 
 #: A schema with at least one site for every mutation kind.
 ALL_KINDS = """
@@ -99,7 +99,7 @@ def test_manifest_names_the_constraint(mutated) -> None:
 def test_value_mutants_break_exactly_their_kind(mutated, write_xsd) -> None:
     """Re-check value mutants facet by facet: the new value breaks its kind and no other."""
     out, manifest, _report = mutated
-    from st9x.corpus.gen.model import load_schema
+    from st9x.corpus.synth.xml.model import load_schema
 
     schema = load_schema(out / manifest["schemas"][0]["path"])
     record = schema.elements["Record"]

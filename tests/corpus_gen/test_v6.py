@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from st9x.corpus.generate import generate, write_corpus
-from st9x.corpus.mutate import mutate_corpus
+from st9x.corpus.synth.xml.generate import generate, write_corpus
+from st9x.corpus.synth.xml.mutate import mutate_corpus
 
 pytestmark = pytest.mark.needs_shared
 

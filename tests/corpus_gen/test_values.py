@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from st9x.corpus.generate import generate
+from st9x.corpus.synth.xml.generate import generate
 
 #: One element per facet kind; the root holds them all, each repeated a few times.
 FACETS = {

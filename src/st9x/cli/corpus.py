@@ -120,7 +120,7 @@ def cmd_corpus(args: argparse.Namespace, out: Console) -> int:
 
 
 def _generate(args: argparse.Namespace, out: Console) -> int:
-    from st9x.corpus.generate import write_corpus
+    from st9x.corpus.synth.xml.generate import write_corpus
 
     if args.count < 1:
         raise UsageError("--count must be at least 1")
@@ -146,8 +146,8 @@ def _print_coverage(coverage: dict[str, Any], out: Console) -> None:
 
 
 def _mutate(args: argparse.Namespace, out: Console) -> int:
-    from st9x.corpus.gen.mutations import FINDERS
-    from st9x.corpus.mutate import mutate_corpus
+    from st9x.corpus.synth.xml.mutate import mutate_corpus
+    from st9x.corpus.synth.xml.mutations import FINDERS
 
     unknown = sorted(set(args.kinds or ()) - set(FINDERS))
     if unknown:
@@ -175,7 +175,7 @@ def _mutate(args: argparse.Namespace, out: Console) -> int:
 
 
 def _generate_json(args: argparse.Namespace, out: Console) -> int:
-    from st9x.corpus.jsongen import write_json_corpus
+    from st9x.corpus.synth.json.generate import write_json_corpus
 
     if args.count < 1:
         raise UsageError("--count must be at least 1")
@@ -191,7 +191,8 @@ def _generate_json(args: argparse.Namespace, out: Console) -> int:
 
 
 def _mutate_json(args: argparse.Namespace, out: Console) -> int:
-    from st9x.corpus.jsonmutate import JSON_KINDS, mutate_json_corpus
+    from st9x.corpus.synth.json.mutate import mutate_json_corpus
+    from st9x.corpus.synth.json.sites import JSON_KINDS
 
     unknown = sorted(set(args.kinds or ()) - set(JSON_KINDS))
     if unknown:

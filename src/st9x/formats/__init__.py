@@ -17,7 +17,7 @@ from st9x.errors import FormatError, St9xError
 
 FORMATS = (
     "manifest", "results", "summary", "ledger", "conversions", "conversion-summary",
-    "external", "suite",
+    "external", "suite", "synth-report",
 )
 
 

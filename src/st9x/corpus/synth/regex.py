@@ -1,9 +1,9 @@
-"""Draw random strings that match an XSD pattern.
+"""Draw random strings that match a pattern, for both sides: XSD patterns and JSON Schema ones.
 
 XSD regexes are translated to Python by elementpath (which xmlschema already did when it built
-the pattern facet), so we sample the *translated* pattern: its parse tree from ``re._parser``
-only has the few node kinds Python regexes have, and the translation already resolved the XSD
-specifics (``\\i``, ``\\c``, class subtraction, ``\\p{..}`` blocks) into plain character sets.
+the pattern facet), and ECMA-262 ones by the JSON generator, so we sample the *translated*
+pattern: its parse tree from ``re._parser`` only has the few node kinds Python regexes have,
+and the translation already resolved the XSD specifics (``\\i``, ``\\c``, class subtraction, ``\\p{..}`` blocks) into plain character sets.
 We use ``random.Random`` rather than hypothesis so that a corpus is a pure function of its seed.
 """
 

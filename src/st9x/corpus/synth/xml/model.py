@@ -17,9 +17,9 @@ import xmlschema
 from xmlschema.names import XSD_ANY_TYPE
 from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup, XsdList, XsdUnion
 
-from st9x.corpus.gen.coverage import Coverage
-from st9x.corpus.gen.facets import enumeration_literals
-from st9x.corpus.gen.values import structured_base, type_label
+from st9x.corpus.synth.xml.coverage import Coverage
+from st9x.corpus.synth.xml.facets import enumeration_literals
+from st9x.corpus.synth.xml.values import structured_base, type_label
 from st9x.errors import SchemaError
 
 INF = math.inf

@@ -1,5 +1,5 @@
-"""Shared machinery of the JSON generator and mutator: a flattened view of a JSON Schema, and
-the two validators every generated document is checked with.
+"""What the JSON generator and mutator know of a JSON Schema: a flattened view of it, and a small
+three-valued evaluator of scalars against it.
 
 The generator and the mutator both need to know, at any place in a document, which properties
 exist, which are required, whether the object is closed, and which string/number/array facets
@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import jsonschema_rs
 import orjson
 
 #: Keywords whose values are unioned when ``$ref``/``allOf`` parts are merged.
@@ -322,119 +319,46 @@ def conditional_fits(
     return _any3([_all3([holds, then_fits]), _all3([not_holds, else_fits])])
 
 
-def _patterns_python_cannot_compile(node: Any) -> list[str]:
-    """ECMA-262 patterns (e.g. ``\\p{Lu}``) Python's ``re`` rejects: python jsonschema would
-    crash on the first document that reaches them, so such a schema is checked by jsonschema-rs
-    alone and the report says so."""
-    found: list[str] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            pattern = item.get("pattern")
-            if isinstance(pattern, str):
-                try:
-                    re.compile(pattern)
-                except re.error:
-                    found.append(pattern)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+def merge_branches(
+    view: SchemaView, flat: dict[str, Any], pick: Callable[[str, list[Any]], int]
+) -> dict[str, Any]:
+    """A copy of ``flat`` with the branch ``pick`` chooses of every oneOf/anyOf merged in.
 
-
-def _formats_used(node: Any) -> set[str]:
-    """Every ``format`` value in a schema document."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if isinstance(item.get("format"), str):
-                found.add(item["format"])
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
-
-
-@dataclass
-class Verdict:
-    """The two validators' answers on one document (``python`` is None when not evaluated)."""
-
-    rs: bool
-    python: bool | None
-    rs_error: str = ""
-    python_error: str = ""
-
-    @property
-    def valid(self) -> bool:
-        return self.rs and self.python is not False
-
-    @property
-    def invalid(self) -> bool:
-        return not self.rs and self.python is not True
-
-    @property
-    def agree(self) -> bool:
-        return self.python is None or self.python == self.rs
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"jsonschema-rs": "valid" if self.rs else "invalid"}
-        if self.rs_error:
-            out["jsonschema-rs-error"] = self.rs_error[:300]
-        if self.python is not None:
-            out["python-jsonschema"] = "valid" if self.python else "invalid"
-            if self.python_error:
-                out["python-jsonschema-error"] = self.python_error[:300]
-        return out
-
-
-class DualJsonValidator:
-    """jsonschema-rs and python ``jsonschema``, both asserting formats.
-
-    Formats are asserted because ``date``/``date-time`` mutants break only the format; with
-    assertion off every validator would (rightly) accept them. Python ``jsonschema`` is used
-    whenever it knows the schema's dialect (draft-04 to 2020-12); otherwise only jsonschema-rs.
+    Shared by the generator (random pick) and the mutator (the branch the document took). For a
+    ``oneOf`` whose branches name required properties (an xsd:choice), the properties only the
+    other branches require are removed, or a second branch would match too.
     """
-
-    def __init__(self, schema: dict[str, Any]) -> None:
-        self.rs = jsonschema_rs.validator_for(schema, validate_formats=True)
-        self.py: Any = None
-        #: Why python jsonschema is not consulted ("" when it is): reported, never silent.
-        self.python_skipped = ""
-        cls = jsonschema.validators.validator_for(schema, default=None)
-        unusable = _patterns_python_cannot_compile(schema)
-        if cls is None:
-            self.python_skipped = "python jsonschema does not know the schema's dialect"
-        elif unusable:
-            self.python_skipped = (
-                "python jsonschema evaluates 'pattern' with Python re, which cannot compile "
-                f"{len(unusable)} pattern(s) of this schema, e.g. {unusable[0][:80]!r}"
-            )
-        else:
-            self.py = cls(schema, format_checker=cls.FORMAT_CHECKER)
-        #: Formats the schema uses that python jsonschema cannot assert (its checker for them
-        #: needs an optional package that is missing): it then accepts any string there, so a
-        #: format mutant shows as a disagreement. Reported, with the reason, never silent.
-        self.python_formats_unasserted: list[str] = []
-        if self.py is not None:
-            known = set(cls.FORMAT_CHECKER.checkers)
-            self.python_formats_unasserted = sorted(_formats_used(schema) - known)
-
-    def check(self, instance: Any) -> Verdict:
-        rs_error = ""
-        try:
-            self.rs.validate(instance)
-            rs_ok = True
-        except jsonschema_rs.ValidationError as exc:
-            rs_ok = False
-            rs_error = str(exc).splitlines()[0]
-        py_ok: bool | None = None
-        py_error = ""
-        if self.py is not None:
-            error = jsonschema.exceptions.best_match(self.py.iter_errors(instance))
-            py_ok = error is None
-            if error is not None:
-                py_error = f"{error.json_path}: {error.message}"
-        return Verdict(rs_ok, py_ok, rs_error, py_error)
+    merged = {k: v for k, v in flat.items() if k != "_choices"}
+    merged["_choices"] = []
+    merged["properties"] = dict(flat.get("properties", {}))
+    merged["required"] = list(flat.get("required", []))
+    merged["_conditionals"] = list(flat.get("_conditionals", []))  # never the cached list
+    for keyword, branches in flat["_choices"]:
+        index = pick(keyword, branches)
+        branch = view.flat(branches[index])
+        if keyword == "oneOf":
+            mine = set(branch.get("required", ()))
+            for other_index, other in enumerate(branches):
+                if other_index == index:
+                    continue
+                for name in view.flat(other).get("required", ()):
+                    if name not in mine:
+                        merged["properties"].pop(name, None)
+        for key, value in branch.items():
+            if key == "required":
+                merged["required"] += [n for n in value if n not in merged["required"]]
+            elif key == "properties":
+                for name, sub in value.items():
+                    old = merged["properties"].get(name)
+                    merged["properties"][name] = sub if old is None else {"allOf": [old, sub]}
+            elif key == "_closed":
+                merged["_closed"] = merged["_closed"] or value
+            elif key == "_choices":
+                merged["_choices"] += value
+            elif key == "_conditionals":
+                merged["_conditionals"] += [c for c in value if c not in merged["_conditionals"]]
+            else:
+                merged.setdefault(key, value)
+    if merged["_choices"]:
+        return merge_branches(view, merged, pick)
+    return merged

@@ -3,9 +3,10 @@ kind can be broken, and breaks it.
 
 Sites are chosen from the schema components, not from the document text: a value is only
 mutated for ``pattern`` if its type has a pattern facet and the new value breaks that facet
-and nothing else (checked facet by facet, see :mod:`st9x.corpus.gen.facets`); a child is only
-removed for ``missing-required-element`` if its particle is required and every group around it
-occurs exactly once. The validators still have the last word (see :mod:`st9x.corpus.mutate`).
+and nothing else (checked facet by facet, see :mod:`st9x.corpus.synth.xml.facets`); a child is
+only removed for ``missing-required-element`` if its particle is required and every group around
+it occurs exactly once. The validators still have the last word (see
+:mod:`st9x.corpus.synth.mutation`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from typing import Any
 from lxml import etree
 from xmlschema.validators import XsdElement, XsdGroup
 
-from st9x.corpus.gen.bind import BoundElement, ContentIndex, ParticleRef, children_of
-from st9x.corpus.gen.builder import InstanceBuilder
-from st9x.corpus.gen.facets import DATETIME_PRIMITIVES, builtin_of, violated_kinds
-from st9x.corpus.gen.model import SchemaModel, is_any_type, is_simple_content
-from st9x.corpus.gen.values import DocumentContext, ValueFactory, type_label
+from st9x.corpus.synth.records import Site
+from st9x.corpus.synth.xml.bind import BoundElement, ContentIndex, ParticleRef, children_of
+from st9x.corpus.synth.xml.builder import InstanceBuilder
+from st9x.corpus.synth.xml.facets import DATETIME_PRIMITIVES, builtin_of, violated_kinds
+from st9x.corpus.synth.xml.model import SchemaModel, is_any_type, is_simple_content
+from st9x.corpus.synth.xml.values import DocumentContext, ValueFactory, type_label
 
 ST96_COMMON = "http://www.wipo.int/standards/XMLSchema/ST96/Common"
 ST96_VERSION = f"{{{ST96_COMMON}}}st96Version"
@@ -35,12 +37,8 @@ VALUE_KINDS = ("enumeration", "pattern", "length", "numeric-bound", "digits", "d
                "date-time")
 
 
-@dataclass
-class Site:
-    """One applicable mutation; ``apply`` edits the tree and returns a description."""
-
-    kind: str
-    apply: Callable[[], str]
+#: An applicable mutation: ``apply`` edits the tree the site was found in and says what it did.
+TreeSite = Site[Callable[[], str]]
 
 
 @dataclass
@@ -149,10 +147,10 @@ def _scratch() -> DocumentContext:
     return DocumentContext(id_prefix="st9xm")
 
 
-def value_sites(kind: str, ctx: MutationContext, limit: int = 8) -> list[Site]:
+def value_sites(kind: str, ctx: MutationContext, limit: int = 8) -> list[TreeSite]:
     """Up to ``limit`` sites, from values visited in random order (checking every value of
     a large document facet by facet would dominate the run time)."""
-    sites: list[Site] = []
+    sites: list[TreeSite] = []
     targets = _value_targets(ctx)
     ctx.rng.shuffle(targets)
     for element, attribute, simple_type, text in targets:
@@ -225,7 +223,7 @@ def _refs_with_children(element: Any, index: ContentIndex) -> list[tuple[Particl
     return list(seen.values())
 
 
-def missing_required_element(ctx: MutationContext) -> list[Site]:
+def missing_required_element(ctx: MutationContext) -> list[TreeSite]:
     sites = []
     for b, index in _complex_bound(ctx):
         for ref, children in _refs_with_children(b.element, index):
@@ -235,7 +233,7 @@ def missing_required_element(ctx: MutationContext) -> list[Site]:
     return sites
 
 
-def min_occurs(ctx: MutationContext) -> list[Site]:
+def min_occurs(ctx: MutationContext) -> list[TreeSite]:
     sites = []
     for b, index in _complex_bound(ctx):
         for ref, children in _refs_with_children(b.element, index):
@@ -267,7 +265,7 @@ def _drop(child: Any) -> None:
     parent.remove(child)
 
 
-def max_occurs(ctx: MutationContext) -> list[Site]:
+def max_occurs(ctx: MutationContext) -> list[TreeSite]:
     sites = []
     for b, index in _complex_bound(ctx):
         for ref, children in _refs_with_children(b.element, index):
@@ -327,7 +325,7 @@ def _bind_subtree(ctx: MutationContext, subtree: Any) -> list[BoundElement]:
     return result
 
 
-def wrong_order(ctx: MutationContext) -> list[Site]:
+def wrong_order(ctx: MutationContext) -> list[TreeSite]:
     sites = []
     for b, index in _complex_bound(ctx):
         children = [c for c in b.element if isinstance(c.tag, str)]
@@ -352,7 +350,7 @@ def _swap(ctx: MutationContext, parent: BoundElement, first: Any, second: Any) -
     return apply
 
 
-def unexpected_element(ctx: MutationContext) -> list[Site]:
+def unexpected_element(ctx: MutationContext) -> list[TreeSite]:
     # Sorted: the global maps' order follows xmlschema's schema loading, which is not fixed.
     simple_globals = [
         d for d in sorted(ctx.model.schema.maps.elements.values(), key=lambda d: d.name)
@@ -379,7 +377,7 @@ def _append_element(ctx: MutationContext, parent: BoundElement, decl: Any) -> Ca
     return apply
 
 
-def unexpected_attribute(ctx: MutationContext) -> list[Site]:
+def unexpected_attribute(ctx: MutationContext) -> list[TreeSite]:
     global_attributes = [
         a for a in sorted(ctx.model.schema.maps.attributes.values(), key=lambda a: a.name)
         if a.target_namespace
@@ -409,7 +407,7 @@ def _add_attribute(ctx: MutationContext, b: BoundElement, attribute: Any) -> Cal
     return apply
 
 
-def wrong_namespace(ctx: MutationContext) -> list[Site]:
+def wrong_namespace(ctx: MutationContext) -> list[TreeSite]:
     namespaces = [ns for ns in dict.fromkeys(ctx.root.nsmap.values()) if ns]
     sites = []
     for b, index in _complex_bound(ctx):
@@ -437,7 +435,7 @@ def _rename(ctx: MutationContext, child: Any, tag: str) -> Callable[[], str]:
     return apply
 
 
-def missing_st96_version(ctx: MutationContext) -> list[Site]:
+def missing_st96_version(ctx: MutationContext) -> list[TreeSite]:
     root = ctx.root
     decl = ctx.bound[0].decl if ctx.bound else None
     if decl is None or ST96_VERSION not in root.attrib or not decl.type.is_complex():
@@ -453,7 +451,7 @@ def missing_st96_version(ctx: MutationContext) -> list[Site]:
     return [Site("missing-st96-version", apply)]
 
 
-def fixed_value(ctx: MutationContext) -> list[Site]:
+def fixed_value(ctx: MutationContext) -> list[TreeSite]:
     sites = []
     for b in ctx.bound:
         xsd_type = b.decl.type
@@ -500,7 +498,7 @@ def _group_names(group: Any, index: ContentIndex) -> set[str]:
     return names
 
 
-def choice_none(ctx: MutationContext) -> list[Site]:
+def choice_none(ctx: MutationContext) -> list[TreeSite]:
     sites = []
     for b, index in _complex_bound(ctx):
         for group, chain in _choice_groups(index):
@@ -515,7 +513,7 @@ def choice_none(ctx: MutationContext) -> list[Site]:
     return sites
 
 
-def choice_multiple(ctx: MutationContext) -> list[Site]:
+def choice_multiple(ctx: MutationContext) -> list[TreeSite]:
     sites = []
     for b, index in _complex_bound(ctx):
         for group, _chain in _choice_groups(index):
@@ -558,7 +556,7 @@ def _add_branch(
     return apply
 
 
-def mixed_content(ctx: MutationContext) -> list[Site]:
+def mixed_content(ctx: MutationContext) -> list[TreeSite]:
     sites = []
     for b, _index in _complex_bound(ctx):
         xsd_type = b.decl.type
@@ -573,12 +571,12 @@ def mixed_content(ctx: MutationContext) -> list[Site]:
     return sites
 
 
-def malformed(ctx: MutationContext) -> list[Site]:
+def malformed(ctx: MutationContext) -> list[TreeSite]:
     """Handled at serialization time by the driver (a tree cannot be malformed)."""
     return [Site("malformed", lambda: "closing tag of the root element removed")]
 
 
-def missing_required_attribute(ctx: MutationContext) -> list[Site]:
+def missing_required_attribute(ctx: MutationContext) -> list[TreeSite]:
     sites = []
     for b in ctx.bound:
         xsd_type = b.decl.type
@@ -599,7 +597,7 @@ def missing_required_attribute(ctx: MutationContext) -> list[Site]:
     return sites
 
 
-FINDERS: dict[str, Callable[[MutationContext], list[Site]]] = {
+FINDERS: dict[str, Callable[[MutationContext], list[TreeSite]]] = {
     "missing-required-element": missing_required_element,
     "missing-required-attribute": missing_required_attribute,
     "unexpected-element": unexpected_element,

@@ -1,47 +1,33 @@
-"""Derive invalid JSON instances, each breaking exactly one named constraint, from a corpus.
-
-Entry point: :func:`mutate_json_corpus` (the JSON twin of :func:`st9x.corpus.mutate.mutate_corpus`).
+"""Where a JSON document can break one constraint: the sites of the JSON mutator.
 
 The document is walked together with its schema (:class:`SchemaView` flattens ``$ref``/
 ``allOf``; the ``oneOf``/``anyOf`` branch the document took is merged in) to list *sites*:
 places where one constraint of a manifest ``constraint`` kind can be broken alone (a required
 property to drop, a closed object to extend, a date to make impossible -- including a date
-whose ``format`` sits under ``then``, as the XSD compiler emits it...). Per case the kind
-used least so far is chosen, so kinds spread evenly over a corpus. A mutant becomes an
-``expected: invalid`` case only when jsonschema-rs rejects it, and python ``jsonschema`` too
-where it can evaluate the schema; anything else is a mutation-engine or validator problem,
-written to ``problems/`` and listed in ``report.json``.
+whose ``format`` sits under ``then``, as the XSD compiler emits it...). Whether a site really
+breaks one constraint is decided by the validators (:mod:`st9x.corpus.synth.mutation`).
 """
 
 from __future__ import annotations
 
 import copy
-import random
 import re
-import shutil
-import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import orjson
-
-from st9x.corpus.gen.corpusfiles import MANIFEST_NAME, REPORT_NAME, make_id, manifest, write_json
-from st9x.corpus.jsongen import dump_instance, float_multiple_ok, merge_branches
-from st9x.corpus.jsonschema_walk import (
-    DualJsonValidator,
+from st9x.corpus.synth.json.check import float_multiple_ok
+from st9x.corpus.synth.json.schema import (
     SchemaView,
-    Verdict,
     fits,
     fits_flat,
     format_fits,
-    load_schema_file,
+    merge_branches,
     pattern_compiles,
     type_fits,
 )
-from st9x.errors import CorpusError
+from st9x.corpus.synth.records import Site
 
 #: The property name added by ``unexpected-element``: never declared by an ST.97 schema.
 UNEXPECTED_NAME = "st9xUnexpectedProperty"
@@ -65,13 +51,14 @@ JSON_KINDS: tuple[str, ...] = (
 Path_ = tuple[str | int, ...]
 
 
-#: Marks a :class:`Site` that does not replace a scalar (it drops, adds or resizes).
+#: Marks a :class:`JsonSite` that does not replace a scalar (it drops, adds or resizes).
 NO_VALUE: Any = object()
 
 
 @dataclass
-class Site:
-    """One way to break one constraint: ``apply`` edits a deep copy of the document.
+class JsonSite(Site[Callable[[Any], Any]]):
+    """One way to break one constraint: ``apply`` edits a deep copy of the document and returns
+    it (the root itself may be replaced), at ``path``, as ``description`` says.
 
     A scalar site also names the ``keyword`` it breaks and the ``replacement`` value, so that
     under a ``oneOf``/``anyOf`` the mutator can check that no other branch accepts the new
@@ -79,10 +66,8 @@ class Site:
     same union still accepts it: that is no mutant at all).
     """
 
-    kind: str
     path: Path_
     description: str
-    apply: Callable[[Any], Any]
     keyword: str = ""
     replacement: Any = NO_VALUE
 
@@ -109,16 +94,16 @@ def _get(document: Any, path: Path_) -> Any:
 
 
 class SiteFinder:
-    """Walks a document with its schema and lists every :class:`Site`."""
+    """Walks a document with its schema and lists every :class:`JsonSite`."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.view = SchemaView(schema)
         self.schema = schema
 
-    def sites(self, document: Any) -> list[Site]:
+    def sites(self, document: Any) -> list[JsonSite]:
         return list(self._walk(self.schema, document, ()))
 
-    def _walk(self, node: Any, value: Any, path: Path_) -> Iterator[Site]:
+    def _walk(self, node: Any, value: Any, path: Path_) -> Iterator[JsonSite]:
         base = self.view.flat(node)
         flat = base
         if base["_choices"]:
@@ -142,7 +127,7 @@ class SiteFinder:
                 if self._breaks(base, site):
                     yield site
 
-    def _breaks(self, base: dict[str, Any], site: Site) -> bool:
+    def _breaks(self, base: dict[str, Any], site: JsonSite) -> bool:
         """Whether ``site``'s new value is sure to be rejected, choices considered.
 
         Without choices, or when the broken keyword sits outside them (it applies whatever
@@ -185,7 +170,7 @@ class SiteFinder:
 
     def _object_sites(
         self, base: dict[str, Any], flat: dict[str, Any], value: dict[str, Any], path: Path_
-    ) -> Iterator[Site]:
+    ) -> Iterator[JsonSite]:
         # only the unconditional 'required': a property a choice branch requires may be
         # replaced by another branch's (anyOf name | organizationName), so dropping it alone
         # need not break anything
@@ -193,19 +178,19 @@ class SiteFinder:
             if name not in value:
                 continue
             kind = "missing-st96-version" if name == "st96Version" else "missing-required-element"
-            yield Site(
+            yield JsonSite(
                 kind,
+                _deleter(path, [name]),
                 path,
                 f"removed required property {name!r} at {_pointer(path)}",
-                _deleter(path, [name]),
             )
         if flat["_closed"] and UNEXPECTED_NAME not in value:
-            yield Site(
+            yield JsonSite(
                 "unexpected-element",
+                _adder(path, UNEXPECTED_NAME, "unexpected"),
                 path,
                 f"added undeclared property {UNEXPECTED_NAME!r} to the closed object at "
                 f"{_pointer(path)}",
-                _adder(path, UNEXPECTED_NAME, "unexpected"),
             )
         always = set(base.get("required", ()))
         for keyword, branches in base["_choices"]:
@@ -227,22 +212,24 @@ class SiteFinder:
                 names += [n for n in required if n not in names]
             present = [n for n in names if n in value]
             if present and not always & set(names):
-                yield Site(
+                yield JsonSite(
                     "choice-none",
+                    _deleter(path, present),
                     path,
                     f"removed every alternative of the {keyword} choice "
                     f"({', '.join(names)}) at {_pointer(path)}",
-                    _deleter(path, present),
                 )
 
-    def _array_sites(self, flat: dict[str, Any], value: list[Any], path: Path_) -> Iterator[Site]:
+    def _array_sites(
+        self, flat: dict[str, Any], value: list[Any], path: Path_
+    ) -> Iterator[JsonSite]:
         low = flat.get("minItems")
         if isinstance(low, int) and low > 0 and len(value) >= low:
-            yield Site(
+            yield JsonSite(
                 "min-occurs",
+                lambda doc: _set(doc, path, _get(doc, path)[: low - 1]),
                 path,
                 f"cut the array at {_pointer(path)} to {low - 1} item(s) (minItems {low})",
-                lambda doc: _set(doc, path, _get(doc, path)[: low - 1]),
             )
         high = flat.get("maxItems")
         if isinstance(high, int) and value and not flat.get("uniqueItems"):
@@ -251,28 +238,28 @@ class SiteFinder:
                 items = _get(doc, path)
                 return _set(doc, path, [items[i % len(items)] for i in range(high + 1)])
 
-            yield Site(
+            yield JsonSite(
                 "max-occurs",
+                grow,
                 path,
                 f"grew the array at {_pointer(path)} to {high + 1} items (maxItems {high})",
-                grow,
             )
 
     # -- scalars ------------------------------------------------------------------------------
 
     def _scalar_sites(
         self, base: dict[str, Any], flat: dict[str, Any], value: Any, path: Path_
-    ) -> Iterator[Site]:
+    ) -> Iterator[JsonSite]:
         if not path:
             return
         where = _pointer(path)
         if "const" in flat:
             changed = _other_value(flat["const"])
-            yield Site(
+            yield JsonSite(
                 "fixed-value",
+                _replacer(path, changed),
                 path,
                 f"changed the fixed value at {where} to {changed!r}",
-                _replacer(path, changed),
                 "const",
                 changed,
             )
@@ -281,11 +268,11 @@ class SiteFinder:
             if "pattern" not in flat:
                 changed = _outside_enum(flat["enum"], value)
                 if changed is not None:
-                    yield Site(
+                    yield JsonSite(
                         "enumeration",
+                        _replacer(path, changed),
                         path,
                         f"replaced {value!r} at {where} by {changed!r}, not in the enum",
-                        _replacer(path, changed),
                         "enum",
                         changed,
                     )
@@ -293,11 +280,11 @@ class SiteFinder:
         declared = base.get("type")
         if isinstance(declared, str) and declared in _WRONG_TYPE:
             wrong = _WRONG_TYPE[declared]
-            yield Site(
+            yield JsonSite(
                 "json-type",
+                _replacer(path, wrong),
                 path,
                 f"replaced the {declared} at {where} by the {type(wrong).__name__} {wrong!r}",
-                _replacer(path, wrong),
                 "type",
                 wrong,
             )
@@ -306,16 +293,16 @@ class SiteFinder:
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             yield from self._number_sites(flat, value, path)
 
-    def _string_sites(self, flat: dict[str, Any], value: str, path: Path_) -> Iterator[Site]:
+    def _string_sites(self, flat: dict[str, Any], value: str, path: Path_) -> Iterator[JsonSite]:
         where = _pointer(path)
         if self._date_formats(flat):
             # a date: break the calendar (the format), not the lexical form (the pattern)
             for fmt, impossible, how in self._format_breaks(flat):
-                yield Site(
+                yield JsonSite(
                     "date-time",
+                    _replacer(path, impossible),
                     path,
                     f"replaced the {fmt}{how} at {where} by the impossible {impossible!r}",
-                    _replacer(path, impossible),
                     "format",
                     impossible,
                 )
@@ -329,11 +316,11 @@ class SiteFinder:
                 if not re.search(pattern, candidate) and low <= len(candidate) <= (
                     high if isinstance(high, int) else 10**9
                 ):
-                    yield Site(
+                    yield JsonSite(
                         "pattern",
+                        _replacer(path, candidate),
                         path,
                         f"replaced {value!r} at {where} by {candidate!r}, not matching {pattern!r}",
-                        _replacer(path, candidate),
                         "pattern",
                         candidate,
                     )
@@ -341,20 +328,20 @@ class SiteFinder:
         if pattern is None:
             if isinstance(high, int):
                 longer = (value + "x" * (high + 1))[: high + 1]
-                yield Site(
+                yield JsonSite(
                     "length",
+                    _replacer(path, longer),
                     path,
                     f"made the string at {where} {high + 1} characters long (maxLength {high})",
-                    _replacer(path, longer),
                     "maxLength",
                     longer,
                 )
             elif low > 0:
-                yield Site(
+                yield JsonSite(
                     "length",
+                    _replacer(path, value[: low - 1]),
                     path,
                     f"made the string at {where} {low - 1} characters long (minLength {low})",
-                    _replacer(path, value[: low - 1]),
                     "minLength",
                     value[: low - 1],
                 )
@@ -408,7 +395,7 @@ class SiteFinder:
 
     def _number_sites(
         self, flat: dict[str, Any], value: int | float, path: Path_
-    ) -> Iterator[Site]:
+    ) -> Iterator[JsonSite]:
         integer = flat.get("type") == "integer" or isinstance(value, int)
         step = Decimal(str(flat.get("multipleOf", 1)))
         candidates: list[tuple[str, Decimal]] = []
@@ -426,11 +413,11 @@ class SiteFinder:
                 continue
             if "multipleOf" in flat and not float_multiple_ok(float(out), float(step)):
                 continue
-            yield Site(
+            yield JsonSite(
                 "numeric-bound",
+                _replacer(path, out),
                 path,
                 f"replaced {value!r} at {_pointer(path)} by {out!r}, beyond {key} {flat[key]}",
-                _replacer(path, out),
                 key,
                 out,
             )
@@ -490,174 +477,3 @@ def _adder(path: Path_, name: str, value: Any) -> Callable[[Any], Any]:
         return doc
 
     return apply
-
-
-@dataclass
-class JsonMutant:
-    source_case: str
-    kind: str
-    description: str
-    verdict: Verdict
-
-    @property
-    def status(self) -> str:
-        """``rejected`` (a good invalid case), ``accepted`` (a mutation bug: the change broke
-        nothing) or ``disagreement`` (the validators differ: a validator or mutation bug)."""
-        if not self.verdict.agree:
-            return "disagreement"
-        return "rejected" if self.verdict.invalid else "accepted"
-
-
-@dataclass
-class JsonMutationReport:
-    corpus: str
-    seed: int
-    kinds: list[str]
-    mutants: list[JsonMutant] = field(default_factory=list)
-    python_skipped: dict[str, str] = field(default_factory=dict)
-    python_formats_unasserted: dict[str, list[str]] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def by_kind(self) -> dict[str, dict[str, int]]:
-        table: dict[str, dict[str, int]] = {k: {} for k in self.kinds}
-        for m in self.mutants:
-            row = table.setdefault(m.kind, {})
-            row[m.status] = row.get(m.status, 0) + 1
-        return table
-
-    def as_dict(self) -> dict[str, Any]:
-        table = self.by_kind()
-        return {
-            "tool": "st9x.corpus.jsonmutate",
-            "source_corpus": self.corpus,
-            "seed": self.seed,
-            "kinds": self.kinds,
-            "mutants": len(self.mutants),
-            "by_kind": table,
-            "kinds_without_site": sorted(k for k in self.kinds if not table.get(k)),
-            "python_jsonschema_skipped": self.python_skipped,
-            "python_jsonschema_formats_not_asserted": self.python_formats_unasserted,
-            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
-            "problems": [
-                {
-                    "source_case": m.source_case,
-                    "kind": m.kind,
-                    "status": m.status,
-                    "description": m.description,
-                    "verdicts": m.verdict.as_dict(),
-                }
-                for m in self.mutants
-                if m.status != "rejected"
-            ],
-        }
-
-
-@dataclass
-class _Tools:
-    finder: SiteFinder
-    checker: DualJsonValidator
-    entry: dict[str, Any]
-
-
-def mutate_json_corpus(
-    corpus_dir: str | Path,
-    out_dir: str | Path,
-    kinds: Iterable[str] | None = None,
-    seed: int = 0,
-    per_instance: int = 1,
-    *,
-    corpus_id: str | None = None,
-) -> JsonMutationReport:
-    """Write a corpus of one-constraint mutants of ``corpus_dir``'s valid JSON cases."""
-    source = Path(corpus_dir)
-    out = Path(out_dir)
-    document = orjson.loads((source / MANIFEST_NAME).read_bytes())
-    chosen = list(kinds) if kinds else list(JSON_KINDS)
-    unknown = [k for k in chosen if k not in JSON_KINDS]
-    if unknown:
-        raise CorpusError(f"unknown JSON mutation kinds: {', '.join(unknown)}")
-    rng = random.Random(seed)
-    report = JsonMutationReport(str(source), seed, chosen)
-    started = time.perf_counter()
-    schemas = {entry["id"]: entry for entry in document["schemas"]}
-    tools: dict[str, _Tools] = {}
-    usage = dict.fromkeys(chosen, 0)
-    cases: list[dict[str, Any]] = []
-    check_time = 0.0
-    (out / "instances").mkdir(parents=True, exist_ok=True)
-    for case in document["cases"]:
-        if case.get("expected") != "valid" or not str(case["instance"]).endswith(".json"):
-            continue
-        schema_id = case["schema"]
-        if schema_id not in tools:
-            tools[schema_id] = _tools_for(source, out, schemas[schema_id], report)
-        tool = tools[schema_id]
-        instance = orjson.loads((source / case["instance"]).read_bytes())
-        by_kind: dict[str, list[Site]] = {}
-        for site in tool.finder.sites(instance):
-            if site.kind in usage:
-                by_kind.setdefault(site.kind, []).append(site)
-        made = 0
-        for kind in sorted(by_kind, key=lambda k: (usage[k], rng.random())):
-            if made >= per_instance:
-                break
-            site = rng.choice(by_kind[kind])
-            mutated = site.apply(copy.deepcopy(instance))
-            t0 = time.perf_counter()
-            verdict = tool.checker.check(mutated)
-            check_time += time.perf_counter() - t0
-            mutant = JsonMutant(case["id"], kind, site.description, verdict)
-            report.mutants.append(mutant)
-            usage[kind] += 1  # failed attempts count too, or one bad kind would hog the run
-            name = make_id(f"{case['id']}-{kind}")
-            if mutant.status != "rejected":
-                (out / "problems").mkdir(exist_ok=True)
-                (out / "problems" / f"{name}.json").write_bytes(dump_instance(mutated))
-                continue
-            path = out / "instances" / f"{name}.json"
-            path.write_bytes(dump_instance(mutated))
-            cases.append(
-                {
-                    "id": name,
-                    "instance": path.relative_to(out).as_posix(),
-                    "schema": schema_id,
-                    "expected": "invalid",
-                    "constraint": kind,
-                    "description": site.description,
-                    "tags": ["mutant", "json", make_id(kind)],
-                }
-            )
-            made += 1
-    report.timings = {"total": time.perf_counter() - started, "check": check_time}
-    write_json(
-        out / MANIFEST_NAME,
-        manifest(
-            corpus_id or make_id(f"{document['id']}-json-mutants-{seed}"),
-            f"One-constraint JSON mutants of {document['id']}",
-            f"Invalid JSON instances derived from the valid cases of {document['id']} by "
-            f"st9x.corpus.jsonmutate (seed {seed}); each breaks exactly one constraint, named "
-            "in 'constraint', and is rejected by jsonschema-rs (and python jsonschema where it "
-            "can evaluate the schema).",
-            f"mutants of corpus {document['id']}",
-            [t.entry for t in tools.values()] or list(schemas.values())[:1],
-            cases,
-        ),
-    )
-    write_json(out / REPORT_NAME, report.as_dict())
-    return report
-
-
-def _tools_for(
-    source: Path, out: Path, entry: dict[str, Any], report: JsonMutationReport
-) -> _Tools:
-    schema_path = source / entry["path"]
-    schema = load_schema_file(schema_path)
-    target = out / entry["path"]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(schema_path, target)
-    checker = DualJsonValidator(schema)
-    if checker.python_skipped:
-        report.python_skipped[entry["id"]] = checker.python_skipped
-    if checker.python_formats_unasserted:
-        report.python_formats_unasserted[entry["id"]] = checker.python_formats_unasserted
-    return _Tools(SiteFinder(schema), checker, dict(entry))

@@ -1,6 +1,6 @@
 """Generate valid JSON instances from a JSON Schema, reproducibly for a seed.
 
-Entry point: :func:`write_json_corpus` (the JSON twin of :func:`st9x.corpus.generate.write_corpus`).
+Entry point: :func:`write_json_corpus` (``st9x corpus generate-json``).
 
 The engine is a seeded ``random.Random`` walker over the schema (:class:`JsonGenerator`), not
 hypothesis: a corpus must be a pure function of its seed so two machines benchmark the same
@@ -21,22 +21,23 @@ import random
 import re
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from st9x.corpus.gen.corpusfiles import MANIFEST_NAME, REPORT_NAME, make_id, manifest, write_json
-from st9x.corpus.gen.regex import FRIENDLY, RegexSampler
-from st9x.corpus.jsonschema_walk import (
-    DualJsonValidator,
+from st9x.corpus.synth.json.check import DualJsonValidator, float_multiple_ok
+from st9x.corpus.synth.json.schema import (
     SchemaView,
     conditional_fits,
     load_schema_file,
+    merge_branches,
 )
+from st9x.corpus.synth.records import Document
+from st9x.corpus.synth.regex import FRIENDLY, RegexSampler
+from st9x.corpus.synth.report import Report
+from st9x.corpus.synth.writer import CorpusWriter, make_id
 
 #: Beyond this depth only required properties and minimum array lengths are emitted, so
 #: recursive types (mixed content: PhraseType -> b -> PhraseType) terminate.
@@ -300,59 +301,6 @@ def python_pattern(pattern: str) -> str:
     return pattern
 
 
-def merge_branches(
-    view: SchemaView, flat: dict[str, Any], pick: Callable[[str, list[Any]], int]
-) -> dict[str, Any]:
-    """A copy of ``flat`` with the branch ``pick`` chooses of every oneOf/anyOf merged in.
-
-    Shared by the generator (random pick) and the mutator (the branch the document took). For a
-    ``oneOf`` whose branches name required properties (an xsd:choice), the properties only the
-    other branches require are removed, or a second branch would match too.
-    """
-    merged = {k: v for k, v in flat.items() if k != "_choices"}
-    merged["_choices"] = []
-    merged["properties"] = dict(flat.get("properties", {}))
-    merged["required"] = list(flat.get("required", []))
-    merged["_conditionals"] = list(flat.get("_conditionals", []))  # never the cached list
-    for keyword, branches in flat["_choices"]:
-        index = pick(keyword, branches)
-        branch = view.flat(branches[index])
-        if keyword == "oneOf":
-            mine = set(branch.get("required", ()))
-            for other_index, other in enumerate(branches):
-                if other_index == index:
-                    continue
-                for name in view.flat(other).get("required", ()):
-                    if name not in mine:
-                        merged["properties"].pop(name, None)
-        for key, value in branch.items():
-            if key == "required":
-                merged["required"] += [n for n in value if n not in merged["required"]]
-            elif key == "properties":
-                for name, sub in value.items():
-                    old = merged["properties"].get(name)
-                    merged["properties"][name] = sub if old is None else {"allOf": [old, sub]}
-            elif key == "_closed":
-                merged["_closed"] = merged["_closed"] or value
-            elif key == "_choices":
-                merged["_choices"] += value
-            elif key == "_conditionals":
-                merged["_conditionals"] += [c for c in value if c not in merged["_conditionals"]]
-            else:
-                merged.setdefault(key, value)
-    if merged["_choices"]:
-        return merge_branches(view, merged, pick)
-    return merged
-
-
-def float_multiple_ok(value: float, step: float) -> bool:
-    """Python jsonschema checks ``multipleOf`` by float division (0.3 / 0.1 is not 3), so a
-    value is kept only if that division is exact -- otherwise the two validators disagree on
-    a correct document and the case would measure float rounding, not schema support."""
-    quotient = value / step
-    return quotient == int(quotient)
-
-
 def _format_value(fmt: str, rng: random.Random) -> str:
     day = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randrange(16_000))
     if fmt == "date":
@@ -363,36 +311,6 @@ def _format_value(fmt: str, rng: random.Random) -> str:
     return f"{day.isoformat()}T{clock}{rng.choice(['Z', '+01:00', '-05:00'])}"
 
 
-@dataclass
-class JsonGenerationReport:
-    schema: str
-    seed: int
-    count: int
-    written: int = 0
-    attempts: int = 0
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    rejected_attempts: dict[str, int] = field(default_factory=dict)
-    disagreements: list[dict[str, Any]] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    python_skipped: str = ""
-    python_formats_unasserted: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "tool": "st9x.corpus.jsongen",
-            "schema": self.schema,
-            "seed": self.seed,
-            "requested": self.count,
-            "written": self.written,
-            "attempts": self.attempts,
-            "rejected_attempts": dict(sorted(self.rejected_attempts.items())),
-            "python_jsonschema": self.python_skipped or "used",
-            "python_jsonschema_formats_not_asserted": self.python_formats_unasserted,
-            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
-            "problems": self.failures + self.disagreements,
-        }
-
-
 def write_json_corpus(
     schema_path: str | Path,
     count: int,
@@ -401,80 +319,70 @@ def write_json_corpus(
     *,
     corpus_id: str | None = None,
     schema_id: str | None = None,
-) -> JsonGenerationReport:
+) -> Report:
     """Write ``count`` valid instances of the JSON Schema at ``schema_path`` as a corpus.
 
-    Instance ``i`` is drawn from ``random.Random(f"{seed}:{i}")``, so a document does not depend
-    on how many attempts earlier documents needed, and the same seed gives the same bytes.
+    Instance ``i`` is drawn from ``random.Random(f"{seed}:{i}:{attempt}")``, so a document does
+    not depend on how many attempts earlier documents needed, and the same seed gives the same
+    bytes. A draw both validators reject is retried (and counted); one they disagree on is kept
+    under ``problems/`` and listed, then retried too.
     """
     source = Path(schema_path)
     out = Path(out_dir)
     schema = load_schema_file(source)
     generator = JsonGenerator(schema)
     checker = DualJsonValidator(schema)
-    report = JsonGenerationReport(str(source), seed, count)
-    report.python_skipped = checker.python_skipped
-    report.python_formats_unasserted = checker.python_formats_unasserted
+    report = Report(
+        "st9x.corpus.jsongen",
+        {"schema": str(source), "seed": seed},
+        requested=count,
+        attempts=0,
+        validators={
+            "python_jsonschema": checker.python_skipped or "used",
+            "python_jsonschema_formats_not_asserted": checker.python_formats_unasserted,
+        },
+    )
     sid = schema_id or make_id(source.name.removesuffix(".json").removesuffix(".schema"))
     (out / "schemas").mkdir(parents=True, exist_ok=True)
-    (out / "instances").mkdir(parents=True, exist_ok=True)
+    writer = CorpusWriter(out, ".json")
     shutil.copyfile(source, out / "schemas" / source.name)
     started = time.perf_counter()
     check_time = 0.0
-    cases: list[dict[str, Any]] = []
+    attempts = 0
     for index in range(count):
         case_id = f"{sid}-{seed}-{index:05d}"
         last_reason = ""
         for attempt in range(ATTEMPTS):
             rng = random.Random(f"{seed}:{index}:{attempt}")
-            report.attempts += 1
+            attempts += 1
             try:
-                document = generator.instance(rng)
+                instance = generator.instance(rng)
             except (GenerationError, RecursionError) as exc:
                 last_reason = f"generator: {exc}"
-                report.rejected_attempts[last_reason[:120]] = (
-                    report.rejected_attempts.get(last_reason[:120], 0) + 1
-                )
+                _count(report.rejected_attempts, last_reason[:120])
                 continue
             t0 = time.perf_counter()
-            verdict = checker.check(document)
+            verdicts = checker.check(instance)
             check_time += time.perf_counter() - t0
-            if not verdict.agree:
-                (out / "problems").mkdir(exist_ok=True)
-                (out / "problems" / f"{case_id}-{attempt}.json").write_bytes(
-                    dump_instance(document)
-                )
-                report.disagreements.append(
-                    {
-                        "index": index,
-                        "attempt": attempt,
-                        "status": "disagreement",
-                        "verdicts": verdict.as_dict(),
-                    }
-                )
+            document = Document(index, dump_instance(instance), verdicts, attempt=attempt)
+            if document.status == "disagreement":
+                report.documents.append(document)
+                writer.add_problem(f"{case_id}-{attempt}", document.data)
                 continue
-            if not verdict.valid:
-                last_reason = f"invalid: {verdict.rs_error}"
-                key = re.sub(r"\d+", "N", last_reason)[:160]
-                report.rejected_attempts[key] = report.rejected_attempts.get(key, 0) + 1
+            if document.status != "valid":
+                last_reason = f"invalid: {verdicts.rs_error}"
+                _count(report.rejected_attempts, re.sub(r"\d+", "N", last_reason)[:160])
                 continue
-            path = out / "instances" / f"{case_id}.json"
-            path.write_bytes(dump_instance(document))
-            cases.append(
-                {
-                    "id": make_id(case_id),
-                    "instance": path.relative_to(out).as_posix(),
-                    "schema": sid,
-                    "expected": "valid",
-                    "tags": ["generated", "json"],
-                }
+            report.documents.append(document)
+            writer.add_case(
+                case_id, document.data, make_id(case_id), sid, "valid", tags=["generated", "json"]
             )
-            report.written += 1
             break
         else:
             report.failures.append(
                 {"index": index, "status": "generator-failure", "last_reason": last_reason[:300]}
             )
+    report.attempts = attempts
     report.timings = {"total": time.perf_counter() - started, "check": check_time}
     schema_entry: dict[str, Any] = {
         "id": sid,
@@ -483,17 +391,17 @@ def write_json_corpus(
     }
     if isinstance(schema.get("$schema"), str):
         schema_entry["dialect"] = schema["$schema"]
-    write_json(
-        out / MANIFEST_NAME,
-        manifest(
-            corpus_id or make_id(f"{sid}-json-generated-{seed}"),
-            f"Generated JSON instances of {source.name}",
-            f"Valid JSON instances drawn by st9x.corpus.jsongen (seed {seed}); each is accepted "
-            "by jsonschema-rs and python jsonschema with format assertion on.",
-            f"generated from {source.name}",
-            [schema_entry],
-            cases,
-        ),
+    writer.finish(
+        report,
+        corpus_id=corpus_id or make_id(f"{sid}-json-generated-{seed}"),
+        title=f"Generated JSON instances of {source.name}",
+        description=f"Valid JSON instances drawn by st9x.corpus.jsongen (seed {seed}); each is "
+        "accepted by jsonschema-rs and python jsonschema with format assertion on.",
+        source=f"generated from {source.name}",
+        schemas=[schema_entry],
     )
-    write_json(out / REPORT_NAME, report.as_dict())
     return report
+
+
+def _count(table: dict[str, int], reason: str) -> None:
+    table[reason] = table.get(reason, 0) + 1

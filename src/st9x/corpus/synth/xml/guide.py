@@ -14,8 +14,8 @@ from typing import Any
 
 from xmlschema.validators import XsdElement, XsdGroup
 
-from st9x.corpus.gen.coverage import Coverage
-from st9x.corpus.gen.model import SchemaModel
+from st9x.corpus.synth.xml.coverage import Coverage
+from st9x.corpus.synth.xml.model import SchemaModel
 
 
 class Guide:

@@ -2,7 +2,7 @@
 
 Entry points for the CLI (``st9x corpus generate``):
 
-- :func:`generate` returns the documents (bytes) and a :class:`GenerationReport`;
+- :func:`generate` returns a :class:`~st9x.corpus.synth.report.Report` holding the documents;
 - :func:`write_corpus` writes them as an ``st9x-corpus/1`` corpus directory.
 
 The generator walks xmlschema's component model (no XSD parsing of its own), is a pure
@@ -15,24 +15,19 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from st9x.corpus.gen.builder import BuildOptions, InstanceBuilder
-from st9x.corpus.gen.check import DualValidator, Verdicts
-from st9x.corpus.gen.corpusfiles import (
-    MANIFEST_NAME,
-    REPORT_NAME,
-    make_id,
-    manifest,
-    write_json,
-)
-from st9x.corpus.gen.coverage import Coverage
-from st9x.corpus.gen.model import SchemaModel, load_schema
-from st9x.corpus.gen.schemafiles import copy_schema_closure
+from st9x.corpus.synth.records import Document
+from st9x.corpus.synth.report import Report
+from st9x.corpus.synth.writer import CorpusWriter, make_id
+from st9x.corpus.synth.xml.builder import BuildOptions, InstanceBuilder
+from st9x.corpus.synth.xml.check import DualValidator
+from st9x.corpus.synth.xml.coverage import Coverage
+from st9x.corpus.synth.xml.model import SchemaModel, load_schema
+from st9x.corpus.synth.xml.schemafiles import copy_schema_closure
 
 #: Target size of ``size="large"`` documents, in bytes (before pretty-printing).
 LARGE_BYTES = 1_000_000
@@ -62,74 +57,6 @@ def parse_size(size: SizeSpec) -> int | None:
     return int(text) * factor
 
 
-@dataclass
-class GeneratedDocument:
-    index: int
-    data: bytes
-    verdicts: Verdicts | None
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def status(self) -> str:
-        """``valid`` (both validators accept), ``invalid`` (both reject: a generator bug),
-        ``disagreement`` (a validator bug or a generator bug), ``unchecked``."""
-        if self.verdicts is None:
-            return "unchecked"
-        if self.verdicts.both_valid:
-            return "valid"
-        if self.verdicts.both_invalid:
-            return "invalid"
-        return "disagreement"
-
-
-@dataclass
-class GenerationReport:
-    schema: str
-    root: str
-    seed: int
-    count: int
-    size: SizeSpec
-    coverage: dict[str, Any]
-    timings: dict[str, float]
-    documents: list[GeneratedDocument]
-
-    def problems(self) -> list[dict[str, Any]]:
-        found = []
-        for doc in self.documents:
-            if doc.status in ("valid", "unchecked") and not doc.problems:
-                continue
-            entry: dict[str, Any] = {"index": doc.index, "status": doc.status}
-            if doc.problems:
-                entry["generator_problems"] = doc.problems
-            if doc.verdicts is not None and not doc.verdicts.both_valid:
-                entry["verdicts"] = doc.verdicts.as_dict()
-            found.append(entry)
-        return found
-
-    def as_dict(self) -> dict[str, Any]:
-        sizes = [len(d.data) for d in self.documents]
-        statuses: dict[str, int] = {}
-        for doc in self.documents:
-            statuses[doc.status] = statuses.get(doc.status, 0) + 1
-        return {
-            "tool": "st9x.corpus.generate",
-            "schema": self.schema,
-            "root": self.root,
-            "seed": self.seed,
-            "count": self.count,
-            "size": self.size,
-            "documents": {
-                "statuses": statuses,
-                "bytes_total": sum(sizes),
-                "bytes_mean": round(sum(sizes) / len(sizes)) if sizes else 0,
-                "bytes_max": max(sizes, default=0),
-            },
-            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
-            "coverage": self.coverage,
-            "problems": self.problems(),
-        }
-
-
 def generate(
     schema_path: str | Path,
     root: str,
@@ -141,7 +68,7 @@ def generate(
     options: BuildOptions | None = None,
     model: SchemaModel | None = None,
     validator: DualValidator | None = None,
-) -> GenerationReport:
+) -> Report:
     """Generate ``count`` documents; the report holds the documents and their checks.
 
     ``model``/``validator`` let callers (tests, the mutation engine) reuse built schemas.
@@ -160,7 +87,7 @@ def generate(
     builder = InstanceBuilder(model, coverage, random.Random(seed), options)
     target = parse_size(size)
 
-    documents: list[GeneratedDocument] = []
+    documents: list[Document] = []
     generate_time = check_time = 0.0
     for index in range(count):
         t0 = time.perf_counter()
@@ -171,18 +98,22 @@ def generate(
         t2 = time.perf_counter()
         generate_time += t1 - t0
         check_time += t2 - t1
-        documents.append(GeneratedDocument(index, data, verdicts, list(result.context.problems)))
+        documents.append(Document(index, data, verdicts, list(result.context.problems)))
     timings["generate"] = generate_time
     timings["check"] = check_time
-    return GenerationReport(
-        schema=str(schema_path),
-        root=model.root.name,
-        seed=seed,
-        count=count,
-        size=size,
+    request = {
+        "schema": str(schema_path),
+        "root": model.root.name,
+        "seed": seed,
+        "count": count,
+        "size": size,
+    }
+    return Report(
+        "st9x.corpus.generate",
+        request,
+        documents=documents,
         coverage=coverage.report(),
         timings=timings,
-        documents=documents,
     )
 
 
@@ -202,7 +133,7 @@ def write_corpus(
     corpus_id: str | None = None,
     title: str | None = None,
     options: BuildOptions | None = None,
-) -> GenerationReport:
+) -> Report:
     """Generate and write a corpus directory; returns the report (also in ``report.json``).
 
     Layout: ``schemas/`` (the schema and every file it includes/imports, copied so that the
@@ -216,43 +147,31 @@ def write_corpus(
     main_schema = copy_schema_closure(schema_path, out / "schemas")
     report = generate(schema_path, root, count, seed, size, options=options)
     schema_id = make_id(Path(schema_path).stem)
-    corpus_id = corpus_id or make_id(f"gen-{Path(schema_path).stem}-{seed}")
-    cases: list[dict[str, Any]] = []
-    (out / "instances").mkdir(exist_ok=True)
+    writer = CorpusWriter(out, ".xml")
     for doc in report.documents:
         case_id = f"gen-{doc.index:05d}"
         if doc.status == "invalid":
-            (out / "problems").mkdir(exist_ok=True)
-            (out / "problems" / f"{case_id}.xml").write_bytes(doc.data)
+            writer.add_problem(case_id, doc.data)
             continue
-        path = out / "instances" / f"{case_id}.xml"
-        path.write_bytes(doc.data)
-        case: dict[str, Any] = {
-            "id": case_id,
-            "instance": path.relative_to(out).as_posix(),
-            "schema": schema_id,
-            "expected": "valid" if doc.status in ("valid", "unchecked") else "unknown",
-            "tags": ["generated"],
-        }
+        expected = "valid" if doc.status in ("valid", "unchecked") else "unknown"
+        case = writer.add_case(case_id, doc.data, case_id, schema_id, expected, tags=["generated"])
         if doc.status == "disagreement":
             case["tags"].append("validator-disagreement")
             case["description"] = "lxml and xmlschema disagree; see report.json"
-        cases.append(case)
     schema_entry = {
         "id": schema_id,
         "path": main_schema.relative_to(out).as_posix(),
         "kind": "xsd",
-        "root": report.root,
+        "root": report.request["root"],
     }
-    document = manifest(
-        corpus_id,
-        title or f"Generated instances of {Path(schema_path).name}",
-        f"{count} instances generated by st9x.corpus.generate (seed {seed}, size {size}).",
-        f"generated from {Path(schema_path).name}",
-        [schema_entry],
-        cases,
+    writer.finish(
+        report,
+        corpus_id=corpus_id or make_id(f"gen-{Path(schema_path).stem}-{seed}"),
+        title=title or f"Generated instances of {Path(schema_path).name}",
+        description=f"{count} instances generated by st9x.corpus.generate (seed {seed}, "
+        f"size {size}).",
+        source=f"generated from {Path(schema_path).name}",
+        schemas=[schema_entry],
         notes="Regenerate with the same schema, root, count, seed and size for the same bytes.",
     )
-    write_json(out / MANIFEST_NAME, document)
-    write_json(out / REPORT_NAME, report.as_dict())
     return report

@@ -24,9 +24,9 @@ from xmlschema.names import (
 )
 from xmlschema.validators import XsdList, XsdUnion
 
-from st9x.corpus.gen.coverage import Coverage
-from st9x.corpus.gen.facets import FacetSummary, summarize
-from st9x.corpus.gen.regex import RegexSampler
+from st9x.corpus.synth.regex import RegexSampler
+from st9x.corpus.synth.xml.coverage import Coverage
+from st9x.corpus.synth.xml.facets import FacetSummary, summarize
 
 INTEGER_BUILTINS = frozenset(
     {

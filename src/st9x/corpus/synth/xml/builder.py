@@ -17,10 +17,16 @@ from typing import Any
 from lxml import etree
 from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup
 
-from st9x.corpus.gen.coverage import Coverage
-from st9x.corpus.gen.guide import Guide
-from st9x.corpus.gen.model import SchemaModel, is_any_type, is_simple_content
-from st9x.corpus.gen.values import IDREF_MARKER, WORDS, DocumentContext, ValueFactory, type_label
+from st9x.corpus.synth.xml.coverage import Coverage
+from st9x.corpus.synth.xml.guide import Guide
+from st9x.corpus.synth.xml.model import SchemaModel, is_any_type, is_simple_content
+from st9x.corpus.synth.xml.values import (
+    IDREF_MARKER,
+    WORDS,
+    DocumentContext,
+    ValueFactory,
+    type_label,
+)
 
 WILDCARD_NAMESPACE = "urn:st9x:generated:any"
 #: Depth beyond the soft limit at which generation gives up (only a schema whose root has no

@@ -2,8 +2,7 @@
 
 A generated "valid" instance or a mutant "invalid" one is only as trustworthy as the check
 behind it; two validators built on unrelated code catch each other's bugs and the generator's.
-A disagreement is never resolved here: it is reported, since it is either a generator bug or a
-validator bug and a person has to look at it.
+What their answers mean together is decided by :class:`st9x.corpus.synth.records.Verdicts`.
 """
 
 from __future__ import annotations
@@ -14,13 +13,14 @@ from typing import Any
 
 from lxml import etree
 
+from st9x.corpus.synth.records import Verdicts
 from st9x.errors import SchemaError
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 @dataclass(frozen=True)
-class Verdicts:
+class XmlVerdicts(Verdicts):
     """Both validators' verdicts on one document, with their first error messages."""
 
     lxml_valid: bool
@@ -29,17 +29,8 @@ class Verdicts:
     xmlschema_error: str | None = None
     malformed: str | None = None
 
-    @property
-    def agree(self) -> bool:
-        return self.lxml_valid == self.xmlschema_valid
-
-    @property
-    def both_valid(self) -> bool:
-        return self.lxml_valid and self.xmlschema_valid
-
-    @property
-    def both_invalid(self) -> bool:
-        return not self.lxml_valid and not self.xmlschema_valid
+    def answers(self) -> tuple[bool | None, ...]:
+        return (self.lxml_valid, self.xmlschema_valid)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,15 +53,15 @@ class DualValidator:
             raise SchemaError(f"lxml cannot compile the schema: {exc}", path=schema_path) from None
         self.xmlschema_schema = xmlschema_schema
 
-    def check_bytes(self, data: bytes) -> Verdicts:
+    def check_bytes(self, data: bytes) -> XmlVerdicts:
         try:
             tree = etree.ElementTree(etree.fromstring(data, _PARSER))
         except etree.XMLSyntaxError as exc:
             message = _one_line(str(exc))
-            return Verdicts(False, False, message, message, malformed=message)
+            return XmlVerdicts(False, False, message, message, malformed=message)
         return self.check_tree(tree)
 
-    def check_tree(self, tree: Any) -> Verdicts:
+    def check_tree(self, tree: Any) -> XmlVerdicts:
         if not isinstance(tree, etree._ElementTree):
             tree = etree.ElementTree(tree)
         lxml_valid = self.lxml_schema.validate(tree)
@@ -84,7 +75,7 @@ class DualValidator:
             reason = getattr(first, "reason", None) or str(first)
             path = getattr(first, "path", None)
             xmlschema_error = _one_line(f"{path}: {reason}" if path else reason)
-        return Verdicts(lxml_valid, first is None, lxml_error, xmlschema_error)
+        return XmlVerdicts(lxml_valid, first is None, lxml_error, xmlschema_error)
 
 
 def _one_line(text: str, limit: int = 400) -> str:

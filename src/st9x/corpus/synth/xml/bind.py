@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup
 
-from st9x.corpus.gen.model import SchemaModel, is_any_type
+from st9x.corpus.synth.xml.model import SchemaModel, is_any_type
 
 
 @dataclass(frozen=True)
