@@ -3,7 +3,8 @@
 XSD regexes are translated to Python by elementpath (which xmlschema already did when it built
 the pattern facet), and ECMA-262 ones by the JSON generator, so we sample the *translated*
 pattern: its parse tree from ``re._parser`` only has the few node kinds Python regexes have,
-and the translation already resolved the XSD specifics (``\\i``, ``\\c``, class subtraction, ``\\p{..}`` blocks) into plain character sets.
+and the translation already resolved the XSD specifics (``\\i``, ``\\c``, class subtraction,
+``\\p{..}`` blocks) into plain character sets.
 We use ``random.Random`` rather than hypothesis so that a corpus is a pure function of its seed.
 """
 
