@@ -25,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from st9x.outfiles import write_atomically
+
 INDEX_NAME = "index.json"
 
 
@@ -105,8 +107,5 @@ def store(directory: Path, data: bytes, suffix: str) -> str:
     name = sha256(data) + suffix
     path = directory / name
     if not path.exists():
-        directory.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{name}.{os.getpid()}.partial")
-        partial.write_bytes(data)
-        os.replace(partial, path)  # a reader never sees half a file
+        write_atomically(path, data)  # a reader (another pytest worker) never sees half a file
     return name
