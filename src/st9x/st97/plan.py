@@ -6,7 +6,7 @@ base-type walks), ``isinstance`` chains and property-path handling for every ele
 instance. A plan answers the same questions once per element declaration: the child tag → (JSON
 property, array or not, child plan) table, the attribute tag → (name, decoder) table and the
 simple type's decoder (:func:`st9x.st97.simple.converter`). The walk in
-:mod:`st9x.st97.mapper` is then a loop of dict lookups over ``for child in elem``.
+:mod:`st9x.st97.to_json` is then a loop of dict lookups over ``for child in elem``.
 
 Plans are filled lazily, at the point where the original walk first asked for the shape (after
 the ``xsi:nil`` and simple-type checks), so the shape builder is consulted for exactly the same
