@@ -227,6 +227,61 @@ def test_validate_usage_errors_exit_2(
     assert len(err) == 1 and err[0].startswith("st9x: error: ") and fragment in err[0]
 
 
+CORE = Path(__file__).resolve().parents[1] / "corpora" / "st96-core"
+PATENT_NS = "http://www.wipo.int/standards/XMLSchema/ST96/Patent"
+
+
+def _patent_schema(tmp_path: Path) -> Path:
+    """st96-core's patent schema, reachable by ``st9x validate``: it reads only files below the
+    schema's own directory, and the document schemas import ``../common``, so a same-namespace
+    include one level up puts every file below the schema given."""
+    shutil.copytree(CORE / "schemas", tmp_path / "schemas")
+    return write(
+        tmp_path / "schemas" / "pat-pub.xsd",
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        f'targetNamespace="{PATENT_NS}" elementFormDefault="qualified">'
+        '<xs:include schemaLocation="patent/PatentPublication.xsd"/></xs:schema>',
+    )
+
+
+def test_validate_json_reports_each_verdict_with_located_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = _patent_schema(tmp_path)
+    instance = CORE / "instances" / "invalid" / "pat-pub-undeclared-examiner-note.xml"
+    argv = ["validate", str(instance), "--schema", str(schema), "--format", "json"]
+    assert main([*argv, "--adapter", "lxml", "--adapter", "xmlschema-1.1"]) == 1
+    document = json.loads(capsys.readouterr().out)  # nothing but the document on stdout
+    assert document["format"] == "xml" and document["instance"] == str(instance)
+    assert sorted(document["adapters"]) == ["lxml", "xmlschema-1.1"]
+    lxml = document["adapters"]["lxml"]
+    assert lxml["verdict"] == "invalid"
+    assert lxml["error_count"] == len(lxml["errors"]) == 1
+    (error,) = lxml["errors"]
+    assert error["line"] == 17
+    assert error["location"] == "/pat:PatentPublication/pat:BibliographicData/pat:ExaminerNoteText"
+    assert "This element is not expected" in error["message"]
+    xmlschema = document["adapters"]["xmlschema-1.1"]
+    assert xmlschema["verdict"] == "invalid" and xmlschema["error_count"] >= 1
+    assert "ExaminerNoteText" in xmlschema["errors"][0]["message"]
+
+
+def test_validate_json_of_a_valid_instance_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = write(tmp_path / "doc.xsd", DOC_XSD)
+    valid = write(tmp_path / "valid.xml", VALID_XML)
+    argv = ["validate", str(valid), "--schema", str(schema), "--format", "json"]
+    assert main(argv) == 0
+    adapters = json.loads(capsys.readouterr().out)["adapters"]
+    assert {name: a["verdict"] for name, a in adapters.items()} == {
+        "lxml": "valid",
+        "xmlschema-1.0": "valid",
+        "xmlschema-1.1": "valid",
+    }
+    assert all(a["error_count"] == 0 and a["errors"] == [] for a in adapters.values())
+
+
 # --- st9x adapters / corpora ------------------------------------------------------------------
 
 
@@ -238,6 +293,51 @@ def test_adapters_lists_the_six(capsys: pytest.CaptureFixture[str]) -> None:
         assert cells[1] == ("xml" if name.startswith(("lxml", "xmlschema")) else "json")
     assert "draft7" in _cells(table, "fastjsonschema")[4]
     assert "2020-12" not in _cells(table, "fastjsonschema")[4]
+
+
+def test_adapters_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["adapters", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    by_name = {a["name"]: a for a in document["adapters"]}
+    assert set(ALL_ADAPTERS) <= set(by_name)
+    assert [a["name"] for a in document["adapters"]] == sorted(by_name)
+    lxml = by_name["lxml"]
+    assert lxml["format"] == "xml" and lxml["library"] == "lxml" and lxml["version"]
+    assert set(lxml) == {"name", "format", "library", "version", "dialects", "description"}
+    assert "draft7" in by_name["fastjsonschema"]["dialects"]
+    assert "2020-12" not in by_name["fastjsonschema"]["dialects"]
+    assert document["unavailable"] == []
+
+
+def test_corpora_json(tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_corpus(
+        tmp_path / "paired", corpus_id="paired", pairs=[{"xml": "xml-valid", "json": "json-valid"}]
+    )
+    argv = ["corpora", "--corpus", str(corpus), "--corpus", str(tmp_path / "paired")]
+    assert main([*argv, "--format", "json"]) == 0
+    mini, paired = json.loads(capsys.readouterr().out)["corpora"]
+    assert mini == {
+        "id": "mini",
+        "path": str(corpus),
+        "schemas": 2,
+        "cases": 5,
+        "valid": 2,
+        "invalid": 3,
+        "errored": 0,
+        "unknown": 0,
+        "pairs": 0,
+    }
+    assert paired["id"] == "paired" and paired["pairs"] == 1
+
+
+def test_corpora_json_exits_1_and_keeps_stdout_one_document(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["corpora", "--corpus", str(corpus), "--corpus", str(tmp_path / "nowhere")]
+    assert main([*argv, "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert [c["id"] for c in json.loads(captured.out)["corpora"]] == ["mini"]
+    assert str(tmp_path / "nowhere") in captured.err
 
 
 def test_corpora_lists_counts(

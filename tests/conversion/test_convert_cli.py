@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,43 @@ def test_xsd_to_json_schema_with_losses(tmp_path: Path) -> None:
     assert json.loads(out.read_text())["$schema"].endswith("2020-12/schema")
     assert all("construct" in x for x in json.loads(losses.read_text()))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.json", "s.json"]
+
+
+def test_xsd_json_output_says_what_was_written_and_the_losses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, losses = tmp_path / "s.json", tmp_path / "l.json"
+    argv = ["convert", "xsd", str(XSD), "-o", str(out), "--losses", str(losses)]
+    assert main([*argv, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["kind"] == "xsd" and document["source"] == str(XSD)
+    assert document["written"] == [str(out), str(losses)]
+    written = Counter(x["construct"] for x in json.loads(losses.read_text()))
+    assert document["losses"] == dict(written)
+
+
+def test_instance_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc, xml = tmp_path / "d.json", tmp_path / "d.xml"
+    argv = ["convert", "xml", str(VALID), "--schema", str(XSD), "-o", str(doc), "--format"]
+    assert main([*argv, "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["kind"] == "xml" and document["schema"] == str(XSD)
+    assert document["written"] == [str(doc)] and doc.is_file()
+    assert isinstance(document["losses"], dict)
+    argv = ["convert", "json", str(doc), "--schema", str(XSD), "-o", str(xml), "--format", "json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["written"] == [str(xml)]
+
+
+def test_failed_conversion_prints_no_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.json"
+    argv = ["convert", "xml", str(BAD), "--schema", str(XSD), "-o", str(out), "--format", "json"]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("st9x: error: ")
+    assert not out.exists()
 
 
 def test_xml_to_json_and_back(tmp_path: Path) -> None:

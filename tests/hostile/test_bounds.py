@@ -123,7 +123,7 @@ def test_pytest_isolate_bounds_a_hanging_case(tmp_path: Path) -> None:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider",
-         "-p", "st9x.pytest_plugin", "--adapter", "jsonschema", "--isolate", "--case-timeout", "2",
+         "--adapter", "jsonschema", "--isolate", "--case-timeout", "2",
          "--ledger", str(empty_ledger(tmp_path / "l.json")), "--rootdir", str(tmp_path)],
         capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False,
     )  # fmt: skip

@@ -149,8 +149,6 @@ def test_suite_file_with_peers(suites: tuple[Path, Path], tmp_path: Path) -> Non
             "-m",
             "pytest",
             "-p",
-            "st9x.pytest_plugin",
-            "-p",
             "no:cacheprovider",
             "-q",
             "-rs",

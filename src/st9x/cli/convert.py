@@ -1,10 +1,10 @@
-"""``st9x convert`` (one schema or instance through st9x's ST.97 converter) and the converter
-suites of ``st9x run``; kept out of :mod:`st9x.cli` so that the main CLI only wires them in.
+"""``st9x convert``: one schema or instance through st9x's ST.97 converter.
 
 Outputs are complete or absent: each is written to a temporary file beside the target and
 renamed into place, so a failed conversion never leaves half a file (and never clobbers an
 existing one). Errors are one line naming the file and line; the exit code is 1 for a failed
-conversion and 2 for a wrong command line.
+conversion and 2 for a wrong command line. With ``--format json`` the command prints what it
+wrote and the schema's losses by construct as one JSON document.
 """
 
 from __future__ import annotations
@@ -13,38 +13,72 @@ import argparse
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
 from lxml import etree
 
+from st9x.cli.console import add_format_option, print_json
+from st9x.cli.exitcodes import ExitCode
 from st9x.errors import St9xError, UsageError, one_line
 from st9x.st97 import OPTIONS, PROFILES, Compilation, Mapper, compile_schema, jsonio
 from st9x.st97.profiles import DIALECTS
 
+# kind, what it converts, the source's metavar, whether it needs --schema (an instance does)
+_KINDS = (
+    ("xsd", "XSD -> JSON Schema (with the loss report)", "SCHEMA.xsd", False),
+    ("xml", "XML instance -> JSON", "DOC.xml", True),
+    ("json", "JSON instance -> XML", "DOC.json", True),
+)
+
 
 def _conversion_options(parser: argparse.ArgumentParser, *, schema_required: bool) -> None:
     if schema_required:
-        parser.add_argument("--schema", type=Path, required=True, metavar="SCHEMA.xsd",
-                            help="the XSD the instance follows")
-    parser.add_argument("--root", default="auto", metavar="NAME",
-                        help="document root ({ns}Local, prefix:Local or Local; default: auto, "
-                        "the schema's unreferenced global elements)")
+        parser.add_argument(
+            "--schema",
+            type=Path,
+            required=True,
+            metavar="SCHEMA.xsd",
+            help="the XSD the instance follows",
+        )
+    parser.add_argument(
+        "--root",
+        default="auto",
+        metavar="NAME",
+        help="document root ({ns}Local, prefix:Local or Local; default: auto, "
+        "the schema's unreferenced global elements)",
+    )
     parser.add_argument("--profile", default="st97-v2", choices=PROFILES)
-    parser.add_argument("--option", action="append", default=[], metavar="K=V",
-                        help="converter option; repeatable: " + "; ".join(
-                            f"{k}={'|'.join(v)}" for k, v in OPTIONS.items()))
-    parser.add_argument("--dialect", default="2020-12", choices=sorted(DIALECTS),
-                        help="JSON Schema dialect of the output (default: 2020-12); draft-07 "
-                        "writes definitions, no $ref siblings and no unevaluatedProperties, "
-                        "and defaults to regex-unicode=expand")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
-                        help="the file to write (complete or not at all)")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="converter option; repeatable: "
+        + "; ".join(f"{k}={'|'.join(v)}" for k, v in OPTIONS.items()),
+    )
+    parser.add_argument(
+        "--dialect",
+        default="2020-12",
+        choices=sorted(DIALECTS),
+        help="JSON Schema dialect of the output (default: 2020-12); draft-07 "
+        "writes definitions, no $ref siblings and no unevaluatedProperties, "
+        "and defaults to regex-unicode=expand",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="the file to write (complete or not at all)",
+    )
 
 
-def add_convert_parser(sub: Any) -> None:
+def register(sub: Any) -> None:
     """``st9x convert xsd|xml|json``."""
     p = sub.add_parser(
         "convert",
@@ -52,31 +86,21 @@ def add_convert_parser(sub: Any) -> None:
         description="Convert with st9x's ST.97 converter. Outputs are written completely or "
         "not at all; an error is one line naming the file and line.",
     )
+    p.set_defaults(handler=cmd_convert)
     kinds = p.add_subparsers(dest="convert_kind", required=True, metavar="KIND")
-    k = kinds.add_parser("xsd", help="XSD -> JSON Schema (with the loss report)")
-    k.add_argument("source", type=Path, metavar="SCHEMA.xsd")
-    _conversion_options(k, schema_required=False)
-    k.add_argument("--losses", type=Path, default=None, metavar="LOSSES.json",
-                   help="also write the loss report (construct, location, reason)")
-    k = kinds.add_parser("xml", help="XML instance -> JSON")
-    k.add_argument("source", type=Path, metavar="DOC.xml")
-    _conversion_options(k, schema_required=True)
-    k = kinds.add_parser("json", help="JSON instance -> XML")
-    k.add_argument("source", type=Path, metavar="DOC.json")
-    _conversion_options(k, schema_required=True)
-
-
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """``st9x run --converter NAME`` and ``--converter-file FILE``."""
-    parser.add_argument(
-        "--converter", action="append", default=[], metavar="NAME",
-        help="converter suite to run on the XML corpora with XSDs; repeatable; default: every "
-        "installed converter; 'none' runs no converter suite",
-    )
-    parser.add_argument(
-        "--converter-file", action="append", default=[], type=Path, metavar="FILE",
-        help="TOML file of external-command converters ([converter.NAME] tables)",
-    )
+    for kind, help_text, metavar, schema_required in _KINDS:
+        k = kinds.add_parser(kind, help=help_text)
+        k.add_argument("source", type=Path, metavar=metavar)
+        _conversion_options(k, schema_required=schema_required)
+        if kind == "xsd":
+            k.add_argument(
+                "--losses",
+                type=Path,
+                default=None,
+                metavar="LOSSES.json",
+                help="also write the loss report (construct, location, reason)",
+            )
+        add_format_option(k)
 
 
 def _options(pairs: Sequence[str]) -> dict[str, str]:
@@ -93,8 +117,13 @@ def _compile(args: argparse.Namespace, xsd: Path) -> Compilation:
     if not xsd.is_file():
         raise UsageError("schema file not found", path=xsd)
     try:
-        return compile_schema(xsd, root=args.root or None, profile=args.profile,
-                              options=_options(args.option), dialect=args.dialect)
+        return compile_schema(
+            xsd,
+            root=args.root or None,
+            profile=args.profile,
+            options=_options(args.option),
+            dialect=args.dialect,
+        )
     except ValueError as exc:  # an unknown profile, option or value: the command line's fault
         raise UsageError(one_line(str(exc))) from None
 
@@ -115,37 +144,69 @@ def write_output(path: Path, data: bytes) -> None:
         raise St9xError(f"cannot write: {exc.strerror or exc}", path=path) from None
 
 
-def cmd_convert(args: argparse.Namespace) -> int:
+def cmd_convert(args: argparse.Namespace) -> ExitCode:
     """Run one conversion; raises St9xError (exit 1) or UsageError (exit 2) for the caller."""
     source: Path = args.source
     if not source.is_file():
         raise UsageError("file not found", path=source)
-    if args.convert_kind == "xsd":
-        compilation = _compile(args, source)
-        write_output(args.output, jsonio.dumps(compilation.schema, indent=True) + b"\n")
-        if args.losses is not None:
-            losses = [{"construct": x.construct, "location": x.location, "reason": x.reason}
-                      for x in compilation.losses]
-            write_output(args.losses, orjson.dumps(losses, option=orjson.OPT_INDENT_2) + b"\n")
-        return 0
-    compilation = _compile(args, args.schema)
-    mapper = Mapper(compilation)
-    if args.convert_kind == "xml":
-        document = mapper.to_json(source)
-        write_output(args.output, jsonio.dumps(document, indent=True) + b"\n")
-        return 0
+    xsd = source if args.convert_kind == "xsd" else args.schema
+    compilation = _compile(args, xsd)
+    written = _CONVERSIONS[args.convert_kind](args, compilation)
+    if args.format == "json":
+        print_json(
+            {
+                "kind": args.convert_kind,
+                "source": str(source),
+                "schema": str(xsd),
+                "written": [str(path) for path in written],
+                "losses": dict(Counter(loss.construct for loss in compilation.losses)),
+            }
+        )
+    return ExitCode.OK
+
+
+def _schema_to_json_schema(args: argparse.Namespace, compilation: Compilation) -> list[Path]:
+    write_output(args.output, jsonio.dumps(compilation.schema, indent=True) + b"\n")
+    if args.losses is None:
+        return [args.output]
+    losses = [
+        {"construct": x.construct, "location": x.location, "reason": x.reason}
+        for x in compilation.losses
+    ]
+    write_output(args.losses, orjson.dumps(losses, option=orjson.OPT_INDENT_2) + b"\n")
+    return [args.output, args.losses]
+
+
+def _xml_to_json(args: argparse.Namespace, compilation: Compilation) -> list[Path]:
+    document = Mapper(compilation).to_json(args.source)
+    write_output(args.output, jsonio.dumps(document, indent=True) + b"\n")
+    return [args.output]
+
+
+def _json_to_xml(args: argparse.Namespace, compilation: Compilation) -> list[Path]:
+    source: Path = args.source
     try:
         document = jsonio.loads(source.read_bytes())
     except json.JSONDecodeError as exc:
-        raise St9xError(f"not JSON: {exc.msg}", path=source, line=exc.lineno,
-                        column=exc.colno) from None
+        raise St9xError(
+            f"not JSON: {exc.msg}", path=source, line=exc.lineno, column=exc.colno
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise St9xError(f"cannot read: {exc}", path=source) from None
     try:
-        element = mapper.to_xml(document)
+        element = Mapper(compilation).to_xml(document)
     except St9xError as exc:
         exc.path = exc.path or str(source)
         raise
-    write_output(args.output, etree.tostring(element, encoding="utf-8", xml_declaration=True,
-                                             pretty_print=True))
-    return 0
+    write_output(
+        args.output,
+        etree.tostring(element, encoding="utf-8", xml_declaration=True, pretty_print=True),
+    )
+    return [args.output]
+
+
+_CONVERSIONS: dict[str, Callable[[argparse.Namespace, Compilation], list[Path]]] = {
+    "xsd": _schema_to_json_schema,
+    "xml": _xml_to_json,
+    "json": _json_to_xml,
+}

@@ -1,4 +1,4 @@
-"""``st9x corpus generate`` and ``st9x corpus mutate``: corpora made on demand.
+"""``st9x corpus generate|mutate|generate-json|mutate-json``: corpora made on demand.
 
 Generated corpora are written, with their manifest and a ``report.json`` (coverage, timings,
 validator verdicts, problems), to a directory any other st9x command takes with ``--corpus``.
@@ -8,22 +8,24 @@ They are made on demand rather than committed: the same seed gives the same byte
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-
+from st9x.cli.console import echo
+from st9x.cli.exitcodes import ExitCode
 from st9x.errors import UsageError
 
 
-def add_parsers(sub: Any) -> None:
-    """Add the ``corpus`` command and its ``generate``/``mutate`` subcommands."""
+def register(sub: Any) -> None:
+    """Add the ``corpus`` command and its actions."""
     corpus = sub.add_parser(
         "corpus",
         help="generate valid instances from an XSD, or one-constraint mutants of a corpus",
         description="Make corpora on demand: valid instances generated from an XSD, or invalid "
         "mutants of a corpus's valid instances, each breaking one named constraint.",
     )
+    corpus.set_defaults(handler=cmd_corpus)
     actions = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
 
     p = actions.add_parser(
@@ -36,40 +38,23 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("--schema", type=Path, required=True, help="the XSD (document schema)")
     p.add_argument("--root", required=True, help="root element: {namespace}Name or Name")
-    p.add_argument("--count", type=int, default=100, help="instances to write (default 100)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _generation_options(p)
     p.add_argument(
         "--size",
         default="small",
         help="small, large (about 1 MB: long bags, for benchmarks) or a byte target such as 250k",
     )
-    p.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="output corpus")
 
-    p = actions.add_parser(
-        "mutate",
-        help="write a corpus of invalid mutants of a corpus's valid instances",
-        description="For each valid case of CORPUS, break exactly one constraint of a named kind "
-        "chosen from the schema. A mutant is kept as an invalid case only when lxml and "
-        "xmlschema both reject it; anything else is reported as a mutation or validator problem "
-        "in report.json.",
+    _mutation_options(
+        actions.add_parser(
+            "mutate",
+            help="write a corpus of invalid mutants of a corpus's valid instances",
+            description="For each valid case of CORPUS, break exactly one constraint of a named "
+            "kind chosen from the schema. A mutant is kept as an invalid case only when lxml and "
+            "xmlschema both reject it; anything else is reported as a mutation or validator "
+            "problem in report.json.",
+        )
     )
-    p.add_argument("--corpus", type=Path, required=True, metavar="DIR")
-    p.add_argument(
-        "--kinds",
-        nargs="+",
-        default=None,
-        metavar="KIND",
-        help="constraint kinds to produce (default: all that apply)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument(
-        "--per-instance",
-        type=int,
-        default=1,
-        metavar="N",
-        help="mutants per valid instance (default 1)",
-    )
-    p.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="output corpus")
 
     p = actions.add_parser(
         "generate-json",
@@ -79,17 +64,26 @@ def add_parsers(sub: Any) -> None:
         "or disagreement is reported in report.json.",
     )
     p.add_argument("--schema", type=Path, required=True, help="the JSON Schema document")
+    _generation_options(p)
+
+    _mutation_options(
+        actions.add_parser(
+            "mutate-json",
+            help="write a corpus of invalid mutants of a corpus's valid JSON instances",
+            description="For each valid JSON case of CORPUS, break exactly one constraint of a "
+            "named kind; a mutant is kept only when jsonschema-rs (and python jsonschema where it "
+            "can evaluate the schema) rejects it, anything else is reported in report.json.",
+        )
+    )
+
+
+def _generation_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--count", type=int, default=100, help="instances to write (default 100)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="output corpus")
 
-    p = actions.add_parser(
-        "mutate-json",
-        help="write a corpus of invalid mutants of a corpus's valid JSON instances",
-        description="For each valid JSON case of CORPUS, break exactly one constraint of a named "
-        "kind; a mutant is kept only when jsonschema-rs (and python jsonschema where it can "
-        "evaluate the schema) rejects it, anything else is reported in report.json.",
-    )
+
+def _mutation_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", type=Path, required=True, metavar="DIR")
     p.add_argument(
         "--kinds",
@@ -109,108 +103,116 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="output corpus")
 
 
-def cmd_corpus(args: argparse.Namespace, out: Console) -> int:
-    if args.corpus_command == "generate":
-        return _generate(args, out)
-    if args.corpus_command == "generate-json":
-        return _generate_json(args, out)
-    if args.corpus_command == "mutate-json":
-        return _mutate_json(args, out)
-    return _mutate(args, out)
+def cmd_corpus(args: argparse.Namespace) -> ExitCode:
+    actions: dict[str, Callable[[argparse.Namespace], ExitCode]] = {
+        "generate": _generate,
+        "mutate": _mutate,
+        "generate-json": _generate_json,
+        "mutate-json": _mutate_json,
+    }
+    return actions[args.corpus_command](args)
 
 
-def _generate(args: argparse.Namespace, out: Console) -> int:
-    from st9x.corpus.synth.xml.generate import write_corpus
-
+def _check_generation(args: argparse.Namespace) -> None:
     if args.count < 1:
         raise UsageError("--count must be at least 1")
     if not args.schema.is_file():
         raise UsageError("schema file not found", path=args.schema)
+
+
+def _check_kinds(args: argparse.Namespace, known: Sequence[str]) -> None:
+    unknown = sorted(set(args.kinds or ()) - set(known))
+    if unknown:
+        raise UsageError(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(known)}")
+
+
+def _counts(row: dict[str, int]) -> str:
+    return ", ".join(f"{n} {s}" for s, n in sorted(row.items()))
+
+
+def _generate(args: argparse.Namespace) -> ExitCode:
+    from st9x.corpus.synth.xml.generate import write_corpus
+
+    _check_generation(args)
     report = write_corpus(args.schema, args.root, args.count, args.seed, args.out, size=args.size)
     summary = report.as_dict()
     statuses = summary["documents"]["statuses"]
-    out.print(
-        f"wrote {args.count} instances to {args.out} "
-        f"({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}); "
-        f"coverage and problems in {args.out / 'report.json'}",
-        markup=False,
+    echo(
+        f"wrote {args.count} instances to {args.out} ({_counts(statuses)}); "
+        f"coverage and problems in {args.out / 'report.json'}"
     )
-    _print_coverage(summary.get("coverage", {}), out)
-    return 0 if set(statuses) <= {"valid"} else 1
-
-
-def _print_coverage(coverage: dict[str, Any], out: Console) -> None:
-    for name, value in sorted(coverage.items()):
+    for name, value in sorted(summary.get("coverage", {}).items()):
         if isinstance(value, dict) and {"declared", "used"} <= value.keys():
-            out.print(f"  {name}: {value['used']}/{value['declared']} covered", markup=False)
+            echo(f"  {name}: {value['used']}/{value['declared']} covered")
+    return ExitCode.OK if set(statuses) <= {"valid"} else ExitCode.BROKEN
 
 
-def _mutate(args: argparse.Namespace, out: Console) -> int:
+def _generate_json(args: argparse.Namespace) -> ExitCode:
+    from st9x.corpus.synth.json.generate import write_json_corpus
+
+    _check_generation(args)
+    summary = write_json_corpus(args.schema, args.count, args.seed, args.out).as_dict()
+    echo(
+        f"wrote {summary['written']}/{args.count} JSON instances to {args.out}; "
+        f"{len(summary['problems'])} problem(s) in {args.out / 'report.json'}"
+    )
+    complete = not summary["problems"] and summary["written"] == args.count
+    return ExitCode.OK if complete else ExitCode.BROKEN
+
+
+def _mutate(args: argparse.Namespace) -> ExitCode:
     from st9x.corpus.synth.xml.mutate import mutate_corpus
     from st9x.corpus.synth.xml.mutations import FINDERS
 
-    unknown = sorted(set(args.kinds or ()) - set(FINDERS))
-    if unknown:
-        raise UsageError(
-            f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(sorted(FINDERS))}"
-        )
-    report = mutate_corpus(
-        args.corpus,
-        args.out,
-        kinds=args.kinds or None,
-        seed=args.seed,
-        per_instance=args.per_instance,
+    return _mutate_with(
+        args,
+        mutate_corpus,
+        sorted(FINDERS),
+        made="invalid mutants",
+        problems="mutation or validator problem(s) and kinds without a site",
+        none="no site in the schema",
     )
-    summary = report.as_dict()
-    kept = sum(row.get("rejected", 0) for row in summary["by_kind"].values())
-    out.print(
-        f"wrote {kept} invalid mutants to {args.out}; {len(summary['problems'])} mutation or "
-        f"validator problem(s) and kinds without a site in {args.out / 'report.json'}",
-        markup=False,
-    )
-    for kind, row in sorted(summary["by_kind"].items()):
-        counts = ", ".join(f"{n} {s}" for s, n in sorted(row.items())) or "no site in the schema"
-        out.print(f"  {kind}: {counts}", markup=False)
-    return 1 if summary["problems"] else 0
 
 
-def _generate_json(args: argparse.Namespace, out: Console) -> int:
-    from st9x.corpus.synth.json.generate import write_json_corpus
-
-    if args.count < 1:
-        raise UsageError("--count must be at least 1")
-    if not args.schema.is_file():
-        raise UsageError("schema file not found", path=args.schema)
-    summary = write_json_corpus(args.schema, args.count, args.seed, args.out).as_dict()
-    out.print(
-        f"wrote {summary['written']}/{args.count} JSON instances to {args.out}; "
-        f"{len(summary['problems'])} problem(s) in {args.out / 'report.json'}",
-        markup=False,
-    )
-    return 0 if not summary["problems"] and summary["written"] == args.count else 1
-
-
-def _mutate_json(args: argparse.Namespace, out: Console) -> int:
+def _mutate_json(args: argparse.Namespace) -> ExitCode:
     from st9x.corpus.synth.json.mutate import mutate_json_corpus
     from st9x.corpus.synth.json.sites import JSON_KINDS
 
-    unknown = sorted(set(args.kinds or ()) - set(JSON_KINDS))
-    if unknown:
-        raise UsageError(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(JSON_KINDS)}")
-    summary = mutate_json_corpus(
+    return _mutate_with(
+        args,
+        mutate_json_corpus,
+        JSON_KINDS,
+        made="invalid JSON mutants",
+        problems="problem(s)",
+        none="none made",
+    )
+
+
+def _mutate_with(
+    args: argparse.Namespace,
+    mutate: Callable[..., Any],
+    known: Sequence[str],
+    *,
+    made: str,
+    problems: str,
+    none: str,
+) -> ExitCode:
+    """Run one mutator (XML or JSON: the same options, the same report shape) and print the
+    mutants it kept, one line per constraint kind."""
+    _check_kinds(args, known)
+    summary = mutate(
         args.corpus,
         args.out,
         kinds=args.kinds or None,
         seed=args.seed,
         per_instance=args.per_instance,
     ).as_dict()
-    kept = sum(row.get("rejected", 0) for row in summary["by_kind"].values())
-    out.print(
-        f"wrote {kept} invalid JSON mutants to {args.out}; {len(summary['problems'])} problem(s) "
-        f"in {args.out / 'report.json'}",
-        markup=False,
+    by_kind: dict[str, dict[str, int]] = summary["by_kind"]
+    kept = sum(row.get("rejected", 0) for row in by_kind.values())  # rejected by the validators
+    echo(
+        f"wrote {kept} {made} to {args.out}; {len(summary['problems'])} {problems} in "
+        f"{args.out / 'report.json'}"
     )
-    for kind, row in sorted(summary["by_kind"].items()):
-        counts = ", ".join(f"{n} {s}" for s, n in sorted(row.items())) or "none made"
-        out.print(f"  {kind}: {counts}", markup=False)
-    return 1 if summary["problems"] else 0
+    for kind, row in sorted(by_kind.items()):
+        echo(f"  {kind}: {_counts(row) or none}")
+    return ExitCode.BROKEN if summary["problems"] else ExitCode.OK

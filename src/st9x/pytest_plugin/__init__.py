@@ -32,13 +32,14 @@ from st9x import formats
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Corpus
 from st9x.corpus.peer import load_peer
-from st9x.engine.isolation import DEFAULT_TIMEOUT, ProcessExecutor
+from st9x.engine.isolation import ProcessExecutor
 from st9x.engine.judge import Judgement, judge
 from st9x.engine.records import ValidationRecord as Record
 from st9x.engine.tasks import Task, plan
 from st9x.engine.worker import Worker
 from st9x.errors import St9xError
 from st9x.ledger import Ledger, load_ledger
+from st9x.options import add_pytest_options, value_from_pytest
 from st9x.subjects.registry import select_adapters
 from st9x.subjects.validators.base import Adapter
 
@@ -50,55 +51,7 @@ _FROM_OPTION = pytest.StashKey[bool]()  # a suite file collected the --corpus co
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("st9x", "st9x conformance suites")
-    group.addoption(
-        "--corpus",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="run these corpora (path or embedded id) instead of the suites' own",
-    )
-    group.addoption(
-        "--adapter",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only these adapters (default: every installed one)",
-    )
-    group.addoption(
-        "--tag",
-        action="append",
-        default=[],
-        metavar="T",
-        help="only cases with tag T or breaking constraint kind T",
-    )
-    group.addoption(
-        "--ledger",
-        default=None,
-        metavar="FILE",
-        help="known-failures ledger (default: the project's known-failures.json)",
-    )
-    group.addoption(
-        "--external",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="TOML file of external-command adapters",
-    )
-    group.addoption(
-        "--isolate",
-        action="store_true",
-        default=False,
-        help="run each case in a forked worker killed after --case-timeout seconds, as st9x "
-        "run does (for hostile corpora; slower: schemas compile again for each case)",
-    )
-    group.addoption(
-        "--case-timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        metavar="S",
-        help=f"with --isolate: seconds per case (default {DEFAULT_TIMEOUT:g})",
-    )
+    add_pytest_options(parser.getgroup("st9x", "st9x conformance suites"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -108,15 +61,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def _adapters(config: pytest.Config) -> dict[str, Adapter]:
     if _ADAPTERS not in config.stash:
         config.stash[_ADAPTERS] = select_adapters(
-            config.getoption("adapter"), [Path(p) for p in config.getoption("external")]
+            value_from_pytest(config, "adapter"), value_from_pytest(config, "external")
         )
     return config.stash[_ADAPTERS]
 
 
 def _ledger(config: pytest.Config) -> Ledger:
     if _LEDGER not in config.stash:
-        path = config.getoption("ledger")
-        config.stash[_LEDGER] = load_ledger(Path(path) if path else None)
+        config.stash[_LEDGER] = load_ledger(value_from_pytest(config, "ledger"))
     return config.stash[_LEDGER]
 
 
@@ -140,7 +92,7 @@ def pytest_collection_modifyitems(
     """``pytest --corpus PATH`` in a project that has no suite file of its own: the corpora
     given are collected as if a suite said ``corpora = "from-option"``, so installing st9x is
     all a project needs. Runs first, so that ``-k``, ``-m`` and xdist see these items too."""
-    if not config.getoption("corpus") or config.stash.get(_FROM_OPTION, False):
+    if not value_from_pytest(config, "corpus") or config.stash.get(_FROM_OPTION, False):
         return
     suite = OptionSuite.from_parent(session, path=config.rootpath / "st9x-corpus")
     items.extend(item for item in suite.collect() if isinstance(item, pytest.Item))
@@ -159,7 +111,7 @@ class SuiteFile(pytest.File):
         yield from self.collect_suite(suite)
 
     def collect_suite(self, suite: dict[str, Any]) -> Iterator[pytest.Item]:
-        chosen = self.config.getoption("corpus")
+        chosen = value_from_pytest(self.config, "corpus")
         declared = suite.get("corpora", [])
         if declared == "from-option":
             self.config.stash[_FROM_OPTION] = True
@@ -235,7 +187,7 @@ class SuiteFile(pytest.File):
             ]
         ledger = _ledger(self.config)
         own = self._suite_ledger(suite)
-        for task in plan([corpus], _adapters(self.config), self.config.getoption("tag")):
+        for task in plan([corpus], _adapters(self.config), value_from_pytest(self.config, "tag")):
             item = CaseItem.from_parent(self, name=task.item_id, task=task)
             entry = own.lookup(task.case.key, task.adapter) or ledger.lookup(
                 task.case.key, task.adapter
@@ -275,14 +227,14 @@ class CaseItem(pytest.Item):
         self.record: Record | None = None
 
     def runtest(self) -> None:
-        if self.config.getoption("isolate"):
+        if not value_from_pytest(self.config, "in_process"):
             # in-process, a validator stuck in C code (a ReDoS pattern in Python's re) cannot
             # be interrupted and hangs the session (F10): a killable worker bounds it
             executor = ProcessExecutor(
                 _adapters(self.config),
                 jobs=1,
-                timeout=self.config.getoption("case_timeout"),
-                memory_mb=None,
+                timeout=value_from_pytest(self.config, "timeout"),
+                memory_mb=value_from_pytest(self.config, "memory_mb"),
             )
             (record,) = executor.map([self.task])
         else:

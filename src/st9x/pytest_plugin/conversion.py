@@ -35,6 +35,7 @@ from st9x.engine.tasks import Step, Task, conversion_cases
 from st9x.engine.worker import Worker
 from st9x.errors import St9xError
 from st9x.ledger import Ledger, load_ledger
+from st9x.options import value_from_pytest
 from st9x.pytest_plugin import Placeholder
 from st9x.subjects.converters.base import Check
 from st9x.subjects.registry import select_adapters, select_converters
@@ -76,9 +77,9 @@ def _worker(config: pytest.Config, suite_file: Path, table: dict[str, Any]) -> W
 class ConversionSuiteFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         table: dict[str, Any] = tomllib.loads(self.path.read_text(encoding="utf-8"))["conversion"]
-        if self.config.getoption("corpus", default=[]):
+        if value_from_pytest(self.config, "corpus"):
             return  # --corpus replaces the suites' own corpora, as for validation suites
-        ledger = load_ledger(_ledger_option(self.config))
+        ledger = load_ledger(value_from_pytest(self.config, "ledger"))
         for spec in table.get("corpora", []):
             path = (self.path.parent / spec).resolve()
             if not path.exists():
@@ -97,7 +98,7 @@ class ConversionSuiteFile(pytest.File):
 
     def _items(self, corpus: Corpus, converter: str, table: dict[str, Any],
                ledger: Ledger) -> Iterator[pytest.Item]:
-        cases = conversion_cases(corpus, self.config.getoption("tag", default=[]) or [])
+        cases = conversion_cases(corpus, value_from_pytest(self.config, "tag"))
         specs = {c.schema.id: c.schema for c in cases if c.schema is not None}
         made: list[ConversionItem] = []
         for spec_id in sorted(specs):
@@ -120,11 +121,6 @@ class ConversionSuiteFile(pytest.File):
                 item.add_marker(pytest.mark.xfail(
                     reason=f"{entry.reason} ({entry.reference})", strict=True))
             yield item
-
-
-def _ledger_option(config: pytest.Config) -> Path | None:
-    value = config.getoption("ledger", default=None)
-    return Path(value) if value else None
 
 
 class ConversionItem(pytest.Item):

@@ -1,0 +1,13 @@
+"""The exit codes of ``st9x``: the contract with CI, so every command returns one of these."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0  # every expectation met
+    # something broke: a failed or errored case, a corpus that could not be loaded, a ledger
+    # entry that now passes, a failed conversion
+    BROKEN = 1
+    USAGE = 2  # the command line itself was wrong

@@ -1,0 +1,327 @@
+"""``st9x run``: corpora through validators and converters, written as results and matrices;
+``st9x report``: the matrices of an earlier run folded again from its results files.
+
+The options ``run`` shares with the pytest plugin (what to run, how to isolate it) come from
+:mod:`st9x.options`; the rest (peer suites, output, resuming, converters) are its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from pathlib import Path
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from st9x.cli.console import echo, err, error, out
+from st9x.cli.exitcodes import ExitCode
+from st9x.cli.loading import load_corpora
+from st9x.corpus.peer import KINDS as PEER_KINDS
+from st9x.corpus.peer import PeerLoad, load_peer
+from st9x.engine.executors import Executor, SerialExecutor
+from st9x.engine.isolation import ProcessExecutor, default_jobs
+from st9x.engine.results import RESULTS_NAME, iter_results
+from st9x.engine.tasks import Task
+from st9x.engine.worker import Worker
+from st9x.errors import St9xError, UsageError
+from st9x.ledger import load_ledger
+from st9x.options import add_cli_options
+from st9x.runner import RunOutput, rebuild, run, twin_corpora
+from st9x.subjects.registry import select_adapters, select_converters
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run corpora through adapters; write results and matrices",
+        description="Run every selected case under every adapter of its format, writing "
+        "results.jsonl (one record per case x adapter), summary.json and matrix.md.",
+    )
+    p.set_defaults(handler=cmd_run)
+    add_cli_options(p)
+    p.add_argument(
+        "--peer",
+        action="append",
+        nargs=2,
+        default=[],
+        metavar=("KIND", "PATH"),
+        help=f"a peer conformance suite checkout to run ({' or '.join(PEER_KINDS)}); "
+        "repeatable; with --peer and no --corpus, the embedded corpora are not run",
+    )
+    p.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run at most N cases of each peer corpus, chosen by --seed (default: all)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="K",
+        help="the seed that chooses the --sample (default: 0); the same seed, the same cases",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports/latest"),
+        metavar="DIR",
+        help="output directory (default: reports/latest)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no matrix on stdout")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"worker processes (default: {default_jobs()})",
+    )
+    p.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="finish an interrupted run in DIR: keep its records, run only the missing "
+        "ones with the same corpora, adapters, tags and converters",
+    )
+    p.add_argument(
+        "--converter",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="converter suite to run on the XML corpora with XSDs; repeatable; default: every "
+        "installed converter; 'none' runs no converter suite",
+    )
+    p.add_argument(
+        "--converter-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="TOML file of external-command converters ([converter.NAME] tables)",
+    )
+
+    p = sub.add_parser(
+        "report",
+        help="rebuild the matrices of an earlier run from its results files",
+        description="Fold DIR/results.jsonl (and DIR/conversions.jsonl) into summary.json, "
+        "matrix.md, conversion-summary.json and conversion-matrix.md again, judged with the "
+        "given ledger, without running anything: after editing the ledger, or on results "
+        "copied from another machine.",
+    )
+    p.set_defaults(handler=cmd_report)
+    p.add_argument("directory", type=Path, metavar="DIR", help="the output folder of st9x run")
+    add_cli_options(p, ("ledger",))
+    p.add_argument("--quiet", action="store_true", help="no matrix on stdout")
+
+
+def _load_peers(args: argparse.Namespace) -> tuple[list[PeerLoad], int]:
+    """Load each ``--peer`` suite; one that fails is reported and the others still run. What a
+    suite leaves out (a missing test set, say) is printed, and kept in the results header."""
+    peers, failed = [], 0
+    for kind, path in args.peer:
+        try:
+            peer = load_peer(kind, path, sample=args.sample, seed=args.seed)
+        except UsageError:
+            raise
+        except St9xError as exc:
+            error(exc)
+            failed += 1
+            continue
+        for note in peer.notes:
+            err.print(f"st9x: note: {kind}: {note}", markup=False)
+        if peer.sample is not None:
+            echo(
+                f"sampled: {kind}: {peer.cases} of {peer.total} cases (at most {peer.sample} per "
+                f"corpus, chosen by seed {peer.seed})"
+            )
+        peers.append(peer)
+    return peers, failed
+
+
+def _resume_selection(args: argparse.Namespace) -> None:
+    """Take corpora, adapters, tags and converter suites from the interrupted run's header."""
+    results = args.resume / RESULTS_NAME
+    header = next(iter_results(results, check=False), None)
+    if not header or header.get("type") != "header":
+        raise UsageError("cannot resume: no results header", path=results)
+    selection = header.get("selection", {})
+    args.peer = [(p["kind"], p["path"]) for p in selection.get("peers", [])]
+    args.sample = selection.get("sample")
+    args.seed = selection.get("seed") or 0
+    if args.peer:  # the peer corpora are loaded from their suites again, not from the cache
+        args.corpus = selection.get("corpora", [])
+    else:
+        args.corpus = selection.get("corpora") or [c["path"] for c in header.get("corpora", [])]
+    args.adapter = selection.get("adapters", [])
+    args.tag = selection.get("tags", [])
+    args.external = [Path(p) for p in selection.get("external", [])]
+    # the converter suites run again as chosen then (a header written before converters were
+    # recorded has no such key: the defaults, as that run had unless it named some)
+    args.converter = selection.get("converters", [])
+    args.converter_file = [Path(p) for p in selection.get("converter_files", [])]
+    args.out = args.resume
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # handled like Ctrl-C: finished records are kept, matrices folded
+
+
+def cmd_run(args: argparse.Namespace) -> ExitCode:
+    if args.resume:
+        _resume_selection(args)
+    adapters = select_adapters(args.adapter, args.external)
+    ledger = load_ledger(args.ledger)
+    corpora, failed = load_corpora(args.corpus) if args.corpus or not args.peer else ([], 0)
+    named = [str(c.root.resolve()) for c in corpora]
+    peers, peers_failed = _load_peers(args)
+    failed += peers_failed
+    corpora += [c for peer in peers for c in peer.corpora]
+    selection = {
+        "corpora": named,
+        "adapters": sorted(adapters),
+        "tags": list(args.tag),
+        "external": [str(Path(p).resolve()) for p in args.external],
+        "converters": list(args.converter),
+        "converter_files": [str(Path(p).resolve()) for p in args.converter_file],
+        "executor": "in-process" if args.in_process else "processes",
+        "jobs": args.jobs or default_jobs(),
+        "timeout": args.timeout,
+        "memory_mb": args.memory_mb,
+    }
+    if args.peer:
+        selection.update(
+            peers=[peer.describe() for peer in peers], sample=args.sample, seed=args.seed
+        )
+    converters = select_converters(args.converter or None, args.converter_file)
+    worker = Worker(
+        adapters,
+        converters,
+        conversion_out=args.out,
+        twin_corpora=twin_corpora(corpora) if converters else (),
+    )
+    if args.in_process:
+        executor: Executor = SerialExecutor(worker)
+    else:
+        executor = ProcessExecutor(
+            worker, jobs=selection["jobs"], timeout=args.timeout, memory_mb=args.memory_mb or None
+        )
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    for corpus in corpora:
+        for note in corpus.notes:
+            err.print(f"st9x: warning: {note}", markup=False)
+    show = not args.quiet and err.is_terminal
+    progress = Progress(
+        TextColumn("[bold]st9x run"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=not show,
+    )
+    with progress:
+        bar = progress.add_task("", total=None)
+
+        def on_plan(total: int) -> None:
+            progress.update(bar, total=total)
+
+        def on_record(task: Task, record: dict) -> None:
+            progress.update(bar, advance=1, description=task.item_id)
+
+        result = run(
+            corpora,
+            adapters,
+            args.out,
+            ledger=ledger,
+            converters=converters,
+            tags=args.tag,
+            executor=executor,
+            worker=worker,
+            selection=selection,
+            resume=bool(args.resume),
+            on_record=on_record,
+            on_plan=on_plan,
+        )
+    _print_outcome(result, quiet=args.quiet)
+    if result.interrupted:
+        err.print(
+            "st9x: interrupted: the results files hold every record finished so far "
+            "(st9x run --resume finishes the rest)"
+        )
+        return ExitCode.BROKEN
+    return ExitCode.BROKEN if result.broken or failed else ExitCode.OK
+
+
+def cmd_report(args: argparse.Namespace) -> ExitCode:
+    """Fold and write the matrices of an earlier run again from its results files."""
+    result = rebuild(args.directory, load_ledger(args.ledger))
+    _print_outcome(result, quiet=args.quiet)
+    return ExitCode.BROKEN if result.broken else ExitCode.OK
+
+
+def _print_outcome(result: RunOutput, *, quiet: bool) -> None:
+    """The matrix (unless quiet), each broken expectation in one line, and the closing line."""
+    summary = result.summary
+    if not quiet:
+        _print_matrix(summary)
+    broken = [
+        f"broken: {row['case']} [{row['adapter']}] expected {row['expected']}, got "
+        f"{row['verdict']}: {row['first_error'] or ''}"
+        for row in summary["failures"]
+    ]
+    conversions = result.conversion_summary
+    if conversions is not None:
+        broken += [
+            f"broken: {row['item']} [{row['subject']}] {row['judgement']}: {row['problem'] or ''}"
+            for row in conversions["failures"]
+        ]
+    for line in broken[:25]:
+        err.print(line, markup=False)
+    if len(broken) > 25:
+        where = result.paths["matrix"]
+        err.print(
+            f"... and {len(broken) - 25} more (see {where} and conversion-matrix.md)",
+            markup=False,
+        )
+    if result.resumed_records or result.resumed_conversions:
+        out.print(
+            f"resumed: {result.resumed_records} validation records and "
+            f"{result.resumed_conversions} converter records kept from the interrupted run"
+        )
+    validations = sum(1 for r in result.records)
+    echo(
+        f"{validations} case x adapter runs; broken expectations: {summary['broken']}; "
+        f"written: {result.paths['results']}, {result.paths['summary']}, {result.paths['matrix']}"
+    )
+    if conversions is not None:
+        gaps = len({(g["converter"], g["case"], g["kind"]) for g in conversions["gaps"]})
+        echo(
+            f"converter suites: {len(conversions['converters'])} converter(s); "
+            f"{len(result.conversion_records)} records; {gaps} verdict gap(s); "
+            f"{len(conversions['schema_problems'])} schema conversion error(s); broken "
+            f"expectations: {conversions['broken']}; written: {result.paths['conversions']}, "
+            f"{result.paths['conversion_summary']}, {result.paths['conversion_matrix']}"
+        )
+
+
+def _print_matrix(summary: dict) -> None:
+    columns = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
+    table = Table(title="adapter x corpus")
+    table.add_column("corpus")
+    table.add_column("adapter")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for corpus, per_adapter in summary["by_corpus"].items():
+        for adapter, counts in per_adapter.items():
+            table.add_row(corpus, adapter, *(str(counts[c]) for c in columns))
+    out.print(table)
+    if summary["disagreements"]:
+        out.print(
+            f"{len(summary['disagreements'])} case(s) where validators of the same format "
+            "disagree (see matrix.md)"
+        )

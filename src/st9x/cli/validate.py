@@ -1,0 +1,84 @@
+"""``st9x validate``: one instance against one schema under every adapter of its format, with
+each verdict and its located errors, for a person (text) or a script (``--format json``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from st9x.cli.console import add_format_option, echo, out, print_json
+from st9x.cli.exitcodes import ExitCode
+from st9x.corpus.model import Case, SchemaSpec, data_format_of
+from st9x.engine.tasks import Task
+from st9x.engine.worker import Record, Worker
+from st9x.errors import UsageError
+from st9x.options import add_cli_options
+from st9x.subjects.registry import select_adapters
+
+_STYLES = {"valid": "green", "invalid": "red", "errored": "yellow", "skipped": "dim"}
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="validate one instance against one schema, readably",
+        description="Validate INSTANCE against SCHEMA with every adapter of its format (or the "
+        "named ones) and print each verdict with located errors.",
+    )
+    p.set_defaults(handler=cmd_validate)
+    p.add_argument("instance", type=Path)
+    p.add_argument("--schema", type=Path, required=True, help="XSD or JSON Schema file")
+    add_cli_options(p, ("adapter", "external"))
+    p.add_argument("--root", default=None, help="XSD: required document root ({ns}Name or Name)")
+    add_format_option(p)
+
+
+def cmd_validate(args: argparse.Namespace) -> ExitCode:
+    instance: Path = args.instance
+    fmt = data_format_of(instance)
+    if fmt is None:
+        raise UsageError("the instance must be a .xml or .json file", path=instance)
+    if not args.schema.is_file():
+        raise UsageError("schema file not found", path=args.schema)
+    kind = "xsd" if fmt == "xml" else "json-schema"
+    schema = SchemaSpec("cli", args.schema.stem, args.schema.resolve(), kind, root=args.root)
+    adapters = {
+        n: a for n, a in select_adapters(args.adapter, args.external).items() if a.format == fmt
+    }
+    if not adapters:
+        raise UsageError(f"no {fmt} adapter selected")
+    case = Case("cli", instance.stem, instance.resolve(), fmt, schema, source=str(instance))
+    worker = Worker(adapters)
+    records: dict[str, Record] = {}
+    for name in sorted(adapters):  # text: each verdict as soon as it is known
+        records[name] = worker.run(Task(case, name))
+        if args.format == "text":
+            _print_verdict(name, records[name])
+    if args.format == "json":
+        print_json(
+            {
+                "instance": str(instance),
+                "schema": str(args.schema),
+                "format": fmt,
+                "adapters": {
+                    name: {k: r[k] for k in ("verdict", "error_count", "errors")}
+                    for name, r in records.items()
+                },
+            }
+        )
+    broken = any(r["verdict"] in ("invalid", "errored") for r in records.values())
+    return ExitCode.BROKEN if broken else ExitCode.OK
+
+
+def _print_verdict(name: str, record: Record) -> None:
+    verdict = record["verdict"]
+    style = _STYLES[verdict]
+    out.print(f"[{style}]{verdict:8}[/{style}] {name}")
+    for error in record["errors"]:
+        where = error.get("location") or ""
+        if error.get("line"):
+            where = f"line {error['line']}" + (f", {where}" if where else "")
+        echo(f"         {where + ': ' if where else ''}{error['message']}")
+    if record["error_count"] > len(record["errors"]):
+        out.print(f"         ... {record['error_count'] - len(record['errors'])} more")
