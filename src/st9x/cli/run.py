@@ -92,8 +92,9 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="converter suite to run on the XML corpora with XSDs; repeatable; default: every "
-        "installed converter; 'none' runs no converter suite",
+        help="converter suite to run on the selected XML cases with XSDs; repeatable; default: "
+        "every installed converter (none with --peer, whose suites test validators); 'none' runs "
+        "no converter suite",
     )
     p.add_argument(
         "--converter-file",
@@ -196,7 +197,10 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         selection.update(
             peers=[peer.describe() for peer in peers], sample=args.sample, seed=args.seed
         )
-    converters = select_converters(args.converter or None, args.converter_file)
+    if args.peer and not args.converter and not args.converter_file:
+        converters = {}  # peer suites test validators; converters run on them only when named
+    else:
+        converters = select_converters(args.converter or None, args.converter_file)
     worker = Worker(
         adapters,
         converters,

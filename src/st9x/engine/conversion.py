@@ -111,16 +111,25 @@ class _SchemaState:
     validators: dict[str, CompiledSchema | tuple[str, str]] = field(default_factory=dict)
 
 
+# The JSON validators whose verdicts decide a converter's validity and agreement checks, as
+# xmlschema-1.0 gives the reference XSD verdict. python-jsonschema is measured beside them but
+# does not judge converters: its known faults (no \p{..} classes in patterns, float multipleOf;
+# docs/findings.md) would be charged to the converter.
+JSON_JUDGES = ("jsonschema-rs", "fastjsonschema")
+
+
 @dataclass
 class ConversionContext:
-    """What every converter suite of a run shares: the out dir, the JSON validators, the XSD
-    verdicts, the loaded XSDs (for the decision checks) and the hand-written twins."""
+    """What every converter suite of a run shares: the out dir, the JSON validators (and which
+    of them judge), the XSD verdicts, the loaded XSDs (for the decision checks) and the
+    hand-written twins."""
 
     out_dir: Path
     json_adapters: Mapping[str, Adapter]
     xsd: _XsdVerdicts
     twins: dict[str, Path] = field(default_factory=dict)
     twin_reasons: list[dict[str, Any]] = field(default_factory=list)
+    json_judges: tuple[str, ...] = ()
     _xsds: dict[Path, Any] = field(default_factory=dict)
 
     def loaded_xsd(self, spec: SchemaSpec) -> Any:
@@ -140,15 +149,19 @@ def make_context(
     *,
     xsd_adapter: str = "xmlschema-1.0",
     twin_corpora: Iterable[Corpus] = (),
+    json_judges: Iterable[str] = JSON_JUDGES,
 ) -> ConversionContext:
-    """A context from the run's adapters: the JSON ones validate conversions, ``xsd_adapter``
-    (or any XML adapter when that one is absent) gives the reference XSD verdict."""
+    """A context from the run's adapters: the JSON ones validate conversions, ``json_judges``
+    among them (all of them when none of those is selected) decide the checks, and
+    ``xsd_adapter`` (or any XML adapter when that one is absent) gives the reference XSD
+    verdict."""
     json_adapters = {n: a for n, a in sorted(adapters.items()) if a.format == "json"}
+    judges = tuple(n for n in json_judges if n in json_adapters) or tuple(json_adapters)
     xml = {n: a for n, a in adapters.items() if a.format == "xml"}
     reference = xml.get(xsd_adapter) or next(iter(sorted(xml.items())), (None, None))[1]
     twin_corpora = list(twin_corpora)
     return ConversionContext(out_dir, json_adapters, _XsdVerdicts(reference),
-                             twin_index(twin_corpora), twin_reasons(twin_corpora))
+                             twin_index(twin_corpora), twin_reasons(twin_corpora), judges)
 
 
 class ConverterSuite:
@@ -174,6 +187,7 @@ class ConverterSuite:
 
     def _prepare(self, spec: SchemaSpec) -> _SchemaState:
         record = schema_base(self.name, self.claims, spec)
+        record["json_judges"] = list(self.ctx.json_judges)
         state = _SchemaState(record)
         try:
             # converters load the XSD (and what it includes) themselves: the same gate as the
@@ -250,6 +264,7 @@ class ConverterSuite:
         assert case.schema is not None
         xsd_verdict, xsd_error = self.ctx.xsd.verdict(case)
         record = case_base(self.name, self.claims, case, xsd_verdict, xsd_error)
+        record["json_judges"] = list(self.ctx.json_judges)
         state = self.schema_state(case.schema)
         if state.prepared is None:
             record["conversion"].update(status="errored",
@@ -381,7 +396,7 @@ def schema_base(name: str, claims: list[str], spec: SchemaSpec) -> SchemaConvers
         "type": "schema", "converter": name, "claims": list(claims), "corpus": spec.corpus,
         "schema": spec.id, "xsd": str(spec.path), "root": spec.root, "status": None,
         "message": None, "seconds": {"prepare": None, "schema": None}, "losses": {},
-        "loss_total": 0, "artefacts": {}, "validators": {}, "decisions": {},
+        "loss_total": 0, "artefacts": {}, "validators": {}, "json_judges": [], "decisions": {},
     }
 
 
@@ -394,7 +409,7 @@ def case_base(name: str, claims: list[str], case: Case, xsd_verdict: str,
         "constraint": case.constraint, "tags": list(case.tags),
         "xsd_verdict": xsd_verdict, "xsd_error": xsd_error,
         "conversion": {"status": None, "message": None, "line": None, "seconds": None},
-        "artefacts": {}, "json_verdicts": {},
+        "artefacts": {}, "json_verdicts": {}, "json_judges": [],
         "roundtrip": {"status": "skipped", "normalised": {}, "difference": None,
                       "seconds": None},
         "decisions": {}, "twin": {"status": "absent", "difference": None},

@@ -119,16 +119,23 @@ def check_roundtrip(record: CaseConversionRecord) -> CheckResult | None:
     return CheckResult(Outcome.MISSED, (f"{trip['status']}: {trip['difference']}",))
 
 
+def _judging(record: CaseConversionRecord) -> dict[str, Any]:
+    """The verdicts of the JSON validators that judge this record's converter (the others are
+    measured in the matrices only)."""
+    judges = record["json_judges"]
+    return {a: v for a, v in record["json_verdicts"].items() if a in judges}
+
+
 def check_validity(record: CaseConversionRecord) -> CheckResult | None:
-    """Converted valid data validates under every JSON validator that gave a verdict. A
-    validator that errored (a pattern its regex engine lacks) tells about the validator, not
-    the converter: it decides only when no validator gave a verdict."""
+    """Converted valid data validates under every judging JSON validator that gave a verdict.
+    A validator that errored tells about the validator, not the converter: it decides only
+    when no validator gave a verdict."""
     if not xsd_valid(record):
         return None
     blocked = _not_converted(record)
     if blocked:
         return blocked
-    verdicts = record["json_verdicts"]
+    verdicts = _judging(record)
     decided = {a: v for a, v in verdicts.items() if v["verdict"] in ("valid", "invalid")}
     if not decided:
         errored = [f"{a}: {v['error']}" for a, v in verdicts.items() if v["verdict"] == "errored"]
@@ -171,7 +178,7 @@ def check_agreement(record: CaseConversionRecord) -> CheckResult | None:
         return CheckResult(Outcome.SKIPPED, (record["conversion"]["message"] or "unsupported",))
     problems = []
     decided = 0
-    for adapter in sorted(record["json_verdicts"]):
+    for adapter in sorted(_judging(record)):
         kind = agreement(record, adapter)
         if kind in ("skipped", "errored"):
             continue
@@ -192,7 +199,8 @@ def check_schema(record: SchemaConversionRecord,
     if record["status"] != "ok":
         return CheckResult(Outcome.ERRORED, (record["message"] or "schema conversion failed",))
     return _from_problems([f"{a}: {s['status']}: {s['message']}"
-                           for a, s in record["validators"].items() if s["status"] == "errored"])
+                           for a, s in record["validators"].items()
+                           if s["status"] == "errored" and a in record["json_judges"]])
 
 
 def check_decisions(record: SchemaConversionRecord,

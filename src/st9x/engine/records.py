@@ -80,6 +80,7 @@ class SchemaConversionRecord(TypedDict):
     loss_total: int
     artefacts: dict[str, str]
     validators: dict[str, ValidatorState]
+    json_judges: list[str]
     decisions: dict[str, DecisionCheck]
 
 
@@ -126,6 +127,7 @@ class CaseConversionRecord(TypedDict):
     conversion: ConversionStatus
     artefacts: dict[str, str]
     json_verdicts: dict[str, JsonVerdict]
+    json_judges: list[str]  # the validators whose verdicts decide validity and agreement
     roundtrip: RoundTrip
     decisions: dict[str, DecisionCheck]
     twin: Twin

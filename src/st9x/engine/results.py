@@ -134,6 +134,7 @@ def make_conversion_header(
     corpora: Iterable[Corpus],
     json_adapters: Iterable[str],
     xsd_adapter: str | None,
+    json_judges: Iterable[str] = (),
 ) -> Header:
     infos = []
     for name in sorted(converters):
@@ -147,6 +148,7 @@ def make_conversion_header(
         "converters": infos,
         "corpora": [{"id": c.id, "path": str(c.root)} for c in corpora],
         "json_adapters": sorted(json_adapters),
+        "json_judges": list(json_judges),
         "xsd_adapter": xsd_adapter,
     }
 

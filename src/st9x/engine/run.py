@@ -125,6 +125,7 @@ def execute(
                                        if t.step in CONVERSION_STEPS)],
             context.json_adapters,
             context.xsd.adapter.name if context.xsd.adapter is not None else None,
+            context.json_judges,
         )
         formats.check("conversions", conversion_header, path=conversions_path)
     done = {record_key(r) for r in (*kept, *kept_conversions)}

@@ -63,7 +63,7 @@ class St97Converter:
             self.profile,
             dict(self.options),
             generates_schema=True,
-            claims=_claims(self.profile),
+            claims=_claims(self.profile, self.options),
         )
 
     def prepare(self, xsd_path: Path, root: str | None) -> _Prepared:
@@ -74,10 +74,11 @@ class St97Converter:
         return _Prepared(compilation, Mapper(compilation))
 
 
-def _claims(profile: str) -> tuple[Check, ...]:
-    """Every profile promises a schema, a faithful round trip and agreeing verdicts; the
-    register decisions are what the v2 profiles implement and the legacy profile predates."""
-    if profile == "st97-v1-legacy":
+def _claims(profile: str, options: Mapping[str, str]) -> tuple[Check, ...]:
+    """Every profile promises a schema, a faithful round trip and agreeing verdicts. The
+    register decisions are what the v2 profiles implement; the legacy profile predates them, and
+    ``strict-choice`` departs from decision 5 on purpose (``oneOf`` for its ``anyOf``)."""
+    if profile == "st97-v1-legacy" or options.get("strict-choice") == "true":
         return tuple(c for c in ALL_CHECKS if c is not Check.DECISIONS)
     return ALL_CHECKS
 
