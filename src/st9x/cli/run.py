@@ -254,8 +254,8 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
     _print_outcome(result, quiet=args.quiet)
     if result.interrupted:
         err.print(
-            "st9x: interrupted: the results files hold every record finished so far "
-            "(st9x run --resume finishes the rest)"
+            "st9x: interrupted: the results file holds every record finished so far, as does "
+            "conversions.jsonl when converters ran (st9x run --resume finishes the rest)"
         )
         return ExitCode.BROKEN
     return ExitCode.BROKEN if result.broken or failed else ExitCode.OK
