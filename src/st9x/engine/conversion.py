@@ -45,7 +45,7 @@ from lxml import etree
 from st9x import __version__, formats
 from st9x.subjects.validators.base import Adapter, CompiledSchema, Unsupported
 from st9x.subjects.converters.base import DIALECT_URIS, Converter, Prepared, SchemaResult
-from st9x.subjects.converters.decisions import instance_checks, schema_checks
+from st9x.rules.st97_register import instance_checks, schema_checks
 from st9x.subjects.converters.jsondiff import first_difference
 from st9x.corpus.model import Case, Corpus, SchemaSpec
 from st9x.engine.results import now

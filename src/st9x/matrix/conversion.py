@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from st9x.subjects.converters.decisions import DECISIONS, reported_losses
+from st9x.rules.st97_register import DECISIONS, reported_losses
 from st9x.engine.conversion import EXPLAINED, EXPLAINING_LOSSES
 
 Record = dict[str, Any]
