@@ -11,6 +11,7 @@ from st97_helpers import NS, assert_json_invalid, assert_json_valid, xml
 
 from st9x.st97 import ConversionError, compile_schema, iter_records
 from st9x.st97.mapper import Mapper
+from st9x.st97.names import lower_camel
 
 FACETS_XSD = """
 <xs:element name="R" type="t:RType"/>
@@ -117,6 +118,14 @@ def test_defs_keys_are_prefixed_by_namespace(tmp_path: Path) -> None:
     assert_json_valid(c.schema, out)
     back = m.to_xml(out)
     assert [e.tag for e in back] == [f"{{{NS}}}ApplicantBag", "{urn:other}ApplicantBag"]
+
+
+def test_lower_camel_lowers_a_leading_acronym() -> None:
+    assert [lower_camel(n) for n in ("IPOfficeCode", "IPCRClassificationBag", "NPLCitation",
+                                     "ApplicantBag", "B", "Sub", "ST13ApplicationNumber",
+                                     "ipoVersion")] == [
+        "ipOfficeCode", "ipcrClassificationBag", "nplCitation", "applicantBag", "b", "sub",
+        "st13ApplicationNumber", "ipoVersion"]
 
 
 def test_element_attribute_name_collision(make_xsd, roundtrip) -> None:

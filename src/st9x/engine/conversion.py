@@ -44,10 +44,10 @@ from st9x.engine.records import (
 from st9x.engine.twins import all_differences, explain_twin, twin_index, twin_reasons
 from st9x.errors import St9xError, crash_message, one_line
 from st9x.outfiles import write_atomically
+from st9x.rules.st97_register import instance_checks, schema_checks
 from st9x.st97 import compare_xml, jsonio, load_xsd
 from st9x.st97.errors import ConversionError
 from st9x.subjects.converters.base import DIALECT_URIS, Converter, Prepared, SchemaResult
-from st9x.subjects.converters.decisions import instance_checks, schema_checks
 from st9x.subjects.converters.jsondiff import first_difference
 from st9x.subjects.validators.base import Adapter, CompiledSchema, Unsupported
 from st9x.xmlsafe import schema_files

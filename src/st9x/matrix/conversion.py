@@ -16,7 +16,7 @@ from typing import Any
 
 from st9x.engine.judge import BROKEN, Judgement, agreement, judge_conversions
 from st9x.ledger import Ledger
-from st9x.subjects.converters.decisions import reported_losses
+from st9x.rules.st97_register import reported_losses
 
 Record = dict[str, Any]
 SUMMARY_FORMAT = "st9x-conversion-summary/1"

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from st9x.report.markdown import table
-from st9x.subjects.converters.decisions import DECISIONS
+from st9x.rules.st97_register import DECISIONS
 
 CHECK_COLUMNS = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
 

@@ -1,30 +1,25 @@
-"""The register-decision checks (the rule catalogue of the ST.97 register) decide from the XSD:
-each check on small inline XSDs with hand-made JSON that passes or fails it, then st97-v2 against
+"""The ST.97 register catalogue (:mod:`st9x.rules.st97_register`) decides from the XSD: each rule
+on small inline XSDs with hand-made JSON that passes or fails it, then st97-v2 against
 st97-v1-legacy on st96-core and the V6_0 examples, and the st97-core twins against the converter
 configured like them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lxml import etree
-from st97_helpers import NS, PROJECT, SAFE, xml
+from rules_helpers import NS, PROJECT, SAFE, xml
+from st9x.subjects.converters.registry import discover_converters
 
 from st9x.corpus.load import load_corpus
 from st9x.engine.twins import all_differences, explain_twin, twin_index, twin_reasons
+from st9x.rules.st97_register import instance_checks, reported_losses, schema_checks
+from st9x.rules.st97_register.xsd import is_collection
 from st9x.st97 import compile_schema, jsonio, load_xsd
 from st9x.st97.mapper import Mapper
-from st9x.st97.names import lower_camel
-from st9x.subjects.converters.decisions import (
-    instance_checks,
-    is_collection,
-    reported_losses,
-    schema_checks,
-)
-from st9x.subjects.registry import discover_converters
 
 BAGS_XSD = """
 <xs:element name="Doc">
@@ -89,7 +84,7 @@ V2_JSON: dict[str, Any] = {"doc": {
 }}
 
 
-def _statuses(checks: dict[str, dict[str, str]]) -> dict[str, str]:
+def _statuses(checks: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     return {d: c["status"] for d, c in checks.items()}
 
 
@@ -174,14 +169,6 @@ def test_reported_mixed_extension_is_not_a_failure(make_xsd: Callable[..., Path]
     assert check["status"] == "n/a" and reported_losses(check) == 1, check
     unreported = schema_checks(c.schema, load_xsd(path))["8"]  # the same, not reported: fail
     assert unreported["status"] == "fail" and reported_losses(unreported) == 0
-
-
-def test_lower_camel_lowers_a_leading_acronym() -> None:
-    assert [lower_camel(n) for n in ("IPOfficeCode", "IPCRClassificationBag", "NPLCitation",
-                                     "ApplicantBag", "B", "Sub", "ST13ApplicationNumber",
-                                     "ipoVersion")] == [
-        "ipOfficeCode", "ipcrClassificationBag", "nplCitation", "applicantBag", "b", "sub",
-        "st13ApplicationNumber", "ipoVersion"]
 
 
 # == real corpora =================================================================================

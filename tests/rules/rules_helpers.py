@@ -1,0 +1,29 @@
+"""Helpers shared by the rule-catalogue tests (imported by name: tests/ has no packages)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from lxml import etree
+
+PROJECT = Path(__file__).resolve().parents[2]
+V6 = PROJECT / ".." / "shared" / "corpora" / "wipo-st96-v6_0"
+
+NS = "urn:test"
+SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def xsd_text(body: str) -> str:
+    """An XSD document around an inline body, in namespace ``urn:test`` with prefix ``t``."""
+    return textwrap.dedent(f"""\
+        <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="{NS}"
+                   targetNamespace="{NS}" elementFormDefault="qualified"
+                   attributeFormDefault="unqualified" version="V1_0">
+        {textwrap.dedent(body)}
+        </xs:schema>
+        """)
+
+
+def xml(body: str) -> bytes:
+    return textwrap.dedent(body).strip().encode()
