@@ -523,7 +523,7 @@ def test_interrupted_converter_suites_keep_their_records_and_resume(tmp_path: Pa
 
     resumed = cli("run", "--resume", out, "--quiet", converters=True)
     assert resumed.returncode == 0, resumed.stderr[-1500:]
-    assert f"and {len(lines) - 2} converter records kept" in resumed.stdout
+    assert f"converter suites resumed: {len(lines) - 2} records kept" in resumed.stdout
     lines = list(iter_results(conversions, kind="conversions"))
     keys = [r["case"] for r in lines if r["type"] == "case"]
     assert len(keys) == len(set(keys)) == total

@@ -292,11 +292,11 @@ def _print_outcome(result: RunOutput, *, quiet: bool) -> None:
             f"... and {len(broken) - 25} more (see {where} and conversion-matrix.md)",
             markup=False,
         )
-    if result.resumed_records or result.resumed_conversions:
-        out.print(
-            f"resumed: {result.resumed_records} validation records and "
-            f"{result.resumed_conversions} converter records kept from the interrupted run"
-        )
+    if result.resumed_records:
+        out.print(f"resumed: {result.resumed_records} records kept from the interrupted run")
+    if result.resumed_conversions:
+        out.print(f"converter suites resumed: {result.resumed_conversions} records kept from the "
+                  "interrupted run")
     validations = sum(1 for r in result.records)
     echo(
         f"{validations} case x adapter runs; broken expectations: {summary['broken']}; "
