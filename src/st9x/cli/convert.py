@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +22,7 @@ from lxml import etree
 from st9x.cli.console import add_format_option, print_json
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import St9xError, UsageError, one_line
+from st9x.outfiles import write_atomically
 from st9x.st97 import OPTIONS, PROFILES, Compilation, Mapper, compile_schema, jsonio
 from st9x.st97.profiles import DIALECTS
 
@@ -129,19 +128,9 @@ def _compile(args: argparse.Namespace, xsd: Path) -> Compilation:
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
-    except OSError as exc:
-        raise St9xError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise St9xError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    """Write a converted document whole or not at all (a failed conversion keeps an existing
+    output as it was)."""
+    write_atomically(path, data)
 
 
 def cmd_convert(args: argparse.Namespace) -> ExitCode:
