@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from lxml import etree
 from rules_helpers import NS, PROJECT, SAFE, xml
-from st9x.subjects.converters.registry import discover_converters
 
 from st9x.corpus.load import load_corpus
 from st9x.engine.twins import all_differences, explain_twin, twin_index, twin_reasons
@@ -20,6 +19,7 @@ from st9x.rules.st97_register import instance_checks, reported_losses, schema_ch
 from st9x.rules.st97_register.xsd import is_collection
 from st9x.st97 import compile_schema, jsonio, load_xsd
 from st9x.st97.mapper import Mapper
+from st9x.subjects.registry import discover_converters
 
 BAGS_XSD = """
 <xs:element name="Doc">
