@@ -3,6 +3,7 @@ schema: st96-core's trademark application."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -151,3 +152,22 @@ def test_external_converter_config_errors(tmp_path: Path, text: str, message: st
     with pytest.raises(UsageError, match=message) as info:
         load_external_converters(config)
     assert str(config) in str(info.value)
+
+
+def test_an_external_converter_is_judged_on_the_checks_it_claims(tmp_path: Path) -> None:
+    """The tool's schema is ``{"type": "object"}``: every invalid case converts to JSON that
+    it accepts, a real gap. Measured only by default; claimed, it breaks the run."""
+    from st9x.cli import main
+
+    config = write_external(tmp_path)
+    common = ["run", "--corpus", "st96-core", "--adapter", "xmlschema-1.0", "--adapter",
+              "jsonschema-rs", "--converter", "ext", "--converter-file", str(config),
+              "--tag", "choice-multiple", "--quiet", "--in-process"]
+    assert main([*common, "--out", str(tmp_path / "measured")]) == 0
+    summary = json.loads((tmp_path / "measured" / "conversion-summary.json").read_text())
+    assert summary["checks"]["ext"]["agreement"]["unchecked"] > 0
+    config.write_text(config.read_text() + 'claims = ["agreement"]\n')
+    assert main([*common, "--out", str(tmp_path / "claimed")]) == 1
+    summary = json.loads((tmp_path / "claimed" / "conversion-summary.json").read_text())
+    assert summary["checks"]["ext"]["agreement"]["fail"] > 0
+    assert {f["subject"] for f in summary["failures"]} == {"ext:agreement"}

@@ -34,7 +34,13 @@ from typing import Any
 from st9x.errors import SchemaError, UsageError, one_line
 from st9x.st97 import jsonio
 from st9x.st97.errors import ConversionError
-from st9x.subjects.converters.base import ConverterInfo, LossItem, SchemaResult, Unsupported
+from st9x.subjects.converters.base import (
+    Check,
+    ConverterInfo,
+    LossItem,
+    SchemaResult,
+    Unsupported,
+)
 from st9x.subjects.external import load_subjects
 
 STEPS = ("schema", "to-json", "to-xml")
@@ -158,6 +164,7 @@ class ExternalConverter:
     dialect: str | None = None
     losses: str | None = None
     description: str = ""
+    claims: tuple[Check, ...] = ()
     argv: dict[str, list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -183,6 +190,7 @@ class ExternalConverter:
             self.description or "external command: " + "; ".join(
                 f"{k}: {v}" for k, v in self.commands.items()),
             generates_schema="schema" in self.argv,
+            claims=self.claims,
         )
 
     def prepare(self, xsd_path: Path, root: str | None) -> _Prepared:
@@ -201,6 +209,7 @@ def _converter(name: str, table: dict[str, Any]) -> ExternalConverter:
         table.get("dialect"),
         table.get("losses"),
         table.get("description", ""),
+        tuple(Check(c) for c in table.get("claims", [])),
     )
 
 
