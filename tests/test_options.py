@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from st9x.cli import _parser
-from st9x.engine.isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from st9x.engine.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from st9x.options import SHARED, SHARED_OPTIONS, FrontEnd, SharedOption, value_from_pytest
 
 # one value per option, given on the command line of each front end

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from st9x.engine.isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from st9x.engine.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 T = TypeVar("T")
 FrontEnd = Literal["cli", "pytest"]

@@ -14,17 +14,18 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from lxml import etree
 
 from st9x.cli.console import add_format_option, print_json
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import St9xError, UsageError, one_line
 from st9x.outfiles import write_atomically
-from st9x.st97 import OPTIONS, PROFILES, Compilation, Mapper, compile_schema, jsonio
-from st9x.st97.profiles import DIALECTS
+
+if TYPE_CHECKING:
+    from st9x.st97 import Compilation
+from st9x.st97.profiles import DIALECTS, OPTIONS, PROFILES
 
 # kind, what it converts, the source's metavar, whether it needs --schema (an instance does)
 _KINDS = (
@@ -113,6 +114,8 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _compile(args: argparse.Namespace, xsd: Path) -> Compilation:
+    from st9x.st97 import compile_schema
+
     if not xsd.is_file():
         raise UsageError("schema file not found", path=xsd)
     try:
@@ -155,6 +158,8 @@ def cmd_convert(args: argparse.Namespace) -> ExitCode:
 
 
 def _schema_to_json_schema(args: argparse.Namespace, compilation: Compilation) -> list[Path]:
+    from st9x.st97 import jsonio
+
     write_output(args.output, jsonio.dumps(compilation.schema, indent=True) + b"\n")
     if args.losses is None:
         return [args.output]
@@ -167,12 +172,18 @@ def _schema_to_json_schema(args: argparse.Namespace, compilation: Compilation) -
 
 
 def _xml_to_json(args: argparse.Namespace, compilation: Compilation) -> list[Path]:
+    from st9x.st97 import Mapper, jsonio
+
     document = Mapper(compilation).to_json(args.source)
     write_output(args.output, jsonio.dumps(document, indent=True) + b"\n")
     return [args.output]
 
 
 def _json_to_xml(args: argparse.Namespace, compilation: Compilation) -> list[Path]:
+    from lxml import etree
+
+    from st9x.st97 import Mapper, jsonio
+
     source: Path = args.source
     try:
         document = jsonio.loads(source.read_bytes())

@@ -7,9 +7,7 @@ from typing import Any
 
 from st9x.cli.console import add_format_option, err, print_json, print_table
 from st9x.cli.exitcodes import ExitCode
-from st9x.cli.loading import load_corpora
 from st9x.options import add_cli_options
-from st9x.subjects.registry import discover_adapters, select_adapters
 
 _ADAPTER_COLUMNS = ("name", "format", "library", "version", "dialects", "description")
 _VERDICTS = ("valid", "invalid", "errored", "unknown")
@@ -28,6 +26,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_adapters(args: argparse.Namespace) -> ExitCode:
+    from st9x.subjects.registry import discover_adapters, select_adapters
+
     found, broken = discover_adapters()
     adapters = select_adapters(None, args.external) if args.external else found
     infos = [adapters[name].info() for name in sorted(adapters)]
@@ -53,6 +53,8 @@ def cmd_adapters(args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_corpora(args: argparse.Namespace) -> ExitCode:
+    from st9x.cli.loading import load_corpora
+
     corpora, failed = load_corpora(args.corpus)
     rows = []
     for corpus in corpora:

@@ -10,26 +10,22 @@ from __future__ import annotations
 import argparse
 import signal
 from pathlib import Path
-from typing import Any
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from st9x.cli.console import echo, err, error, out
 from st9x.cli.exitcodes import ExitCode
-from st9x.cli.loading import load_corpora
-from st9x.corpus.peer import KINDS as PEER_KINDS
-from st9x.corpus.peer import PeerLoad, load_peer
-from st9x.engine.executors import Executor, SerialExecutor
-from st9x.engine.isolation import ProcessExecutor, default_jobs
-from st9x.engine.results import RESULTS_NAME, iter_results
-from st9x.engine.tasks import Task
-from st9x.engine.worker import Worker
+from st9x.engine.limits import default_jobs
 from st9x.errors import St9xError, UsageError
-from st9x.ledger import load_ledger
 from st9x.options import add_cli_options
-from st9x.runner import RunOutput, rebuild, run, twin_corpora
-from st9x.subjects.registry import select_adapters, select_converters
+
+if TYPE_CHECKING:
+    from st9x.corpus.peer import PeerLoad
+    from st9x.engine.tasks import Task
+    from st9x.runner import RunOutput
+
+# the kinds of --peer suites (st9x.corpus.peer.KINDS, which a test keeps equal): named here so
+# that building the parser imports no suite loader
+PEER_KINDS = ("json-schema-test-suite", "w3c-xsd")
 
 
 def register(sub: Any) -> None:
@@ -122,6 +118,8 @@ def register(sub: Any) -> None:
 def _load_peers(args: argparse.Namespace) -> tuple[list[PeerLoad], int]:
     """Load each ``--peer`` suite; one that fails is reported and the others still run. What a
     suite leaves out (a missing test set, say) is printed, and kept in the results header."""
+    from st9x.corpus.peer import load_peer
+
     peers, failed = [], 0
     for kind, path in args.peer:
         try:
@@ -145,6 +143,8 @@ def _load_peers(args: argparse.Namespace) -> tuple[list[PeerLoad], int]:
 
 def _resume_selection(args: argparse.Namespace) -> None:
     """Take corpora, adapters, tags and converter suites from the interrupted run's header."""
+    from st9x.engine.results import RESULTS_NAME, iter_results
+
     results = args.resume / RESULTS_NAME
     header = next(iter_results(results, check=False), None)
     if not header or header.get("type") != "header":
@@ -172,6 +172,22 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> ExitCode:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from st9x.cli.loading import load_corpora
+    from st9x.engine.executors import Executor, SerialExecutor
+    from st9x.engine.isolation import ProcessExecutor
+    from st9x.engine.worker import Worker
+    from st9x.ledger import load_ledger
+    from st9x.runner import run, twin_corpora
+    from st9x.subjects.registry import select_adapters, select_converters
+
     if args.resume:
         _resume_selection(args)
     adapters = select_adapters(args.adapter, args.external)
@@ -263,6 +279,9 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
 
 def cmd_report(args: argparse.Namespace) -> ExitCode:
     """Fold and write the matrices of an earlier run again from its results files."""
+    from st9x.ledger import load_ledger
+    from st9x.runner import rebuild
+
     result = rebuild(args.directory, load_ledger(args.ledger))
     _print_outcome(result, quiet=args.quiet)
     return ExitCode.BROKEN if result.broken else ExitCode.OK
@@ -314,6 +333,8 @@ def _print_outcome(result: RunOutput, *, quiet: bool) -> None:
 
 
 def _print_matrix(summary: dict) -> None:
+    from rich.table import Table
+
     columns = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
     table = Table(title="adapter x corpus")
     table.add_column("corpus")

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from st9x.cli.console import add_format_option, echo, out, print_json
 from st9x.cli.exitcodes import ExitCode
-from st9x.corpus.model import Case, SchemaSpec, data_format_of
-from st9x.engine.tasks import Task
-from st9x.engine.worker import Record, Worker
 from st9x.errors import UsageError
 from st9x.options import add_cli_options
-from st9x.subjects.registry import select_adapters
+
+if TYPE_CHECKING:
+    from st9x.engine.records import ValidationRecord as Record
 
 _STYLES = {"valid": "green", "invalid": "red", "errored": "yellow", "skipped": "dim"}
 
@@ -35,6 +34,11 @@ def register(sub: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> ExitCode:
+    from st9x.corpus.model import Case, SchemaSpec, data_format_of
+    from st9x.engine.tasks import Task
+    from st9x.engine.worker import Worker
+    from st9x.subjects.registry import select_adapters
+
     instance: Path = args.instance
     fmt = data_format_of(instance)
     if fmt is None:
@@ -50,7 +54,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         raise UsageError(f"no {fmt} adapter selected")
     case = Case("cli", instance.stem, instance.resolve(), fmt, schema, source=str(instance))
     worker = Worker(adapters)
-    records: dict[str, Record] = {}
+    records: dict[str, Any] = {}
     for name in sorted(adapters):  # text: each verdict as soon as it is known
         records[name] = worker.run(Task(case, name))
         if args.format == "text":

@@ -25,15 +25,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from st9x.engine.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from st9x.engine.records import Record
 from st9x.engine.tasks import Step, Task
 from st9x.engine.worker import Worker, lost_record
 from st9x.errors import crash_message
 from st9x.subjects.validators.base import Adapter
-
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MEMORY_MB = 4096
-
 
 _PR_SET_PDEATHSIG = 1
 
@@ -231,7 +228,3 @@ class ProcessExecutor:
         assert task is not None
         slot.task = None
         return lost_record(self.worker, task, message)
-
-
-def default_jobs() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
