@@ -60,20 +60,19 @@ def record_key(record: Mapping[str, Any]) -> tuple[str, ...]:
     return (str(step), f"{record['corpus']}/{item}", record["converter"])
 
 
-def _kept(
-    path: Path, kind: str, wanted: set[tuple[str, ...]]
-) -> tuple[Header | None, list[Record]]:
-    """The header and the whole records of an interrupted file that belong to this run's plan
-    (the first record of a task wins); a missing file keeps nothing."""
+def _kept(path: Path, kind: str, wanted: set[tuple[str, ...]]) -> list[Record]:
+    """The whole records of an interrupted conversions file that belong to this run's plan
+    (the first record of a task wins); a missing file keeps nothing. The file is written anew
+    from them, so what it held besides is gone."""
     if not path.is_file():
-        return None, []
-    header, records = recover(path, kind)
+        return []
+    _, records = recover(path, kind)
     kept: dict[tuple[str, ...], Record] = {}
     for record in records:
         key = record_key(record)
         if key in wanted:
             kept.setdefault(key, record)
-    return header, list(kept.values())
+    return list(kept.values())
 
 
 def execute(
@@ -109,7 +108,7 @@ def execute(
     kept_conversions: list[Record] = []
     if resume:
         header, kept = recover(results_path)
-        _, kept_conversions = _kept(conversions_path, "conversions", wanted)
+        kept_conversions = _kept(conversions_path, "conversions", wanted)
         kept = [r for r in kept if record_key(r) in wanted]
     else:
         header = make_header(
