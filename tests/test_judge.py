@@ -112,3 +112,22 @@ def test_round_trip_applies_to_valid_data_only(records: list[dict[str, Any]]) ->
     valid["roundtrip"].update(status="lossy", difference="-<a/>")
     result = CASE_CHECKS[Check.ROUNDTRIP](valid)  # type: ignore[arg-type]
     assert result is not None and result.outcome is Outcome.MISSED
+
+
+def test_an_errored_validator_is_no_disagreement() -> None:
+    """A time-out is errored, never a disagreement: load on the machine must not change what
+    the matrix says about the validators."""
+    from st9x.matrix.fold import fold
+
+    def record(adapter: str, verdict: str) -> dict[str, Any]:
+        return {"type": "record", "corpus": "c", "case": "x", "adapter": adapter,
+                "format": "xml", "schema": "c/s", "instance": "x.xml", "instance_sha256": None,
+                "expected": "unknown", "constraint": None, "tags": [], "verdict": verdict,
+                "ok": None, "errors": [], "error_count": 0,
+                "times": {"compile": None, "validate": None}}
+
+    header: dict[str, Any] = {"corpora": [{"id": "c"}]}
+    timed_out = [record("lxml", "valid"), record("xmlschema-1.0", "errored")]
+    assert fold(header, timed_out, Ledger())["disagreements"] == []
+    differ = [record("lxml", "valid"), record("xmlschema-1.0", "invalid")]
+    assert [d["case"] for d in fold(header, differ, Ledger())["disagreements"]] == ["c/x"]

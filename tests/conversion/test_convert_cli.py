@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections import Counter
 from pathlib import Path
 
@@ -160,3 +162,38 @@ def test_run_with_converter_none_writes_none(tmp_path: Path) -> None:
     assert main(["run", "--corpus", "st96-core", "--adapter", "lxml", "--converter", "none",
                  "--out", str(tmp_path), "--quiet", "--in-process", "--tag", "length"]) == 0
     assert not (tmp_path / "conversions.jsonl").exists()
+
+
+def test_success_is_one_line_naming_what_was_written_and_the_losses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, losses = tmp_path / "s.json", tmp_path / "l.json"
+    assert main(["convert", "xsd", str(XSD), "-o", str(out), "--losses", str(losses)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    count = len(json.loads(losses.read_text()))
+    assert line.startswith(f"st9x convert: wrote {out}, {losses}; ")
+    assert f"reported {count} loss(es)" in line
+
+
+def test_dash_writes_the_document_to_standard_output(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["convert", "xml", str(VALID), "--schema", str(XSD), "-o", "-"]) == 0
+    captured = capsys.readouterr()
+    assert "patentPublication" in json.loads(captured.out)
+    assert "wrote standard output" in captured.err
+    assert main(["convert", "xml", str(VALID), "--schema", str(XSD), "-o", "-",
+                 "--format", "json"]) == 2  # two documents cannot share standard output
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_outputs_get_the_permissions_of_any_new_file(tmp_path: Path, umask: int,
+                                                     mode: int) -> None:
+    old = os.umask(umask)
+    try:
+        assert main(["convert", "xsd", str(XSD), "-o", str(tmp_path / "s.json")]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "s.json").stat().st_mode) == mode

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from st9x.cli.console import add_format_option, print_json
+from st9x.cli.console import add_format_option, err, print_json
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import St9xError, UsageError, one_line
 from st9x.outfiles import write_atomically
@@ -74,7 +75,8 @@ def _conversion_options(parser: argparse.ArgumentParser, *, schema_required: boo
         type=Path,
         required=True,
         metavar="OUT",
-        help="the file to write (complete or not at all)",
+        help="the file to write (complete or not at all, with the permissions any new file "
+        "gets); '-' writes to standard output",
     )
 
 
@@ -132,7 +134,11 @@ def _compile(args: argparse.Namespace, xsd: Path) -> Compilation:
 
 def write_output(path: Path, data: bytes) -> None:
     """Write a converted document whole or not at all (a failed conversion keeps an existing
-    output as it was)."""
+    output as it was); ``-`` is standard output, written once the document is complete."""
+    if str(path) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
     write_atomically(path, data)
 
 
@@ -141,9 +147,19 @@ def cmd_convert(args: argparse.Namespace) -> ExitCode:
     source: Path = args.source
     if not source.is_file():
         raise UsageError("file not found", path=source)
+    if args.format == "json" and str(args.output) == "-":
+        raise UsageError("-o - writes the document to standard output; --format json would too")
     xsd = source if args.convert_kind == "xsd" else args.schema
     compilation = _compile(args, xsd)
     written = _CONVERSIONS[args.convert_kind](args, compilation)
+    losses = Counter(loss.construct for loss in compilation.losses)
+    if args.format == "text":
+        # one line on standard error, so that -o - leaves standard output to the document
+        counted = ", ".join(f"{construct} {n}" for construct, n in losses.most_common())
+        names = ", ".join("standard output" if str(p) == "-" else str(p) for p in written)
+        total = sum(losses.values())
+        error_line = f"st9x convert: wrote {names}; the schema conversion reported {total} loss(es)"
+        err.print(error_line + (f" ({counted})" if counted else ""), markup=False)
     if args.format == "json":
         print_json(
             {
@@ -151,7 +167,7 @@ def cmd_convert(args: argparse.Namespace) -> ExitCode:
                 "source": str(source),
                 "schema": str(xsd),
                 "written": [str(path) for path in written],
-                "losses": dict(Counter(loss.construct for loss in compilation.losses)),
+                "losses": dict(losses),
             }
         )
     return ExitCode.OK

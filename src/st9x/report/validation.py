@@ -59,7 +59,9 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
         ]
         out += table([key.removeprefix("by_"), *adapters], rows)
 
-    out += ["", "## Disagreements between validators of the same format", ""]
+    out += ["", "## Disagreements between validators of the same format", "",
+            "Cases where one validator says valid and another invalid; `errored` (a time-out, a "
+            "crash, a refused file) is no verdict, and is listed under broken expectations.", ""]
     if summary["disagreements"]:
         adapters = sorted({a for d in summary["disagreements"] for a in d["verdicts"]})
         rows = [
