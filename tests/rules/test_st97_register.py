@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from rules_helpers import NS, PROJECT, SAFE, xml
+from xsd_helpers import NS, PROJECT, SAFE, xml
 
 from st9x.corpus.load import load_corpus
 from st9x.engine.twins import all_differences, explain_twin, twin_index, twin_reasons

@@ -1,4 +1,4 @@
-"""Fixtures for the st9x.st97 tests: inline XSDs and the real WIPO ST.96 V6_0 corpus."""
+"""Fixtures for the st9x.st97 tests (make_xsd and v6 come from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from st97_helpers import V6, RoundTrip, xsd_text
+from st97_helpers import RoundTrip
 
 from st9x.st97 import compile_schema
-
-
-@pytest.fixture
-def make_xsd(tmp_path: Path) -> Callable[..., Path]:
-    """Write an inline XSD body (in namespace ``urn:test``, prefix ``t``) and return its path."""
-    counter = {"n": 0}
-
-    def make(body: str, name: str | None = None) -> Path:
-        counter["n"] += 1
-        path = tmp_path / (name or f"schema{counter['n']}.xsd")
-        path.write_text(xsd_text(body), encoding="utf-8")
-        return path
-
-    return make
 
 
 @pytest.fixture
@@ -32,11 +18,3 @@ def roundtrip() -> Callable[..., RoundTrip]:
         return RoundTrip(compile_schema(xsd, **kwargs), xsd, source)
 
     return run
-
-
-@pytest.fixture(scope="session")
-def v6() -> Path:
-    if not V6.is_dir():
-        pytest.skip(f"WIPO ST.96 V6_0 corpus not found at {V6.resolve()} (../shared beside the "
-                    "project); these tests need the real schemas")
-    return V6.resolve()

@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import jsonschema_rs
 from lxml import etree
+from xsd_helpers import SAFE
 
 from st9x.st97 import compare_xml, jsonio
 from st9x.st97.compiler import Compilation
 from st9x.st97.mapper import Mapper
-
-PROJECT = Path(__file__).resolve().parents[2]
-V6 = PROJECT / ".." / "shared" / "corpora" / "wipo-st96-v6_0"
-ST96_CORE = PROJECT / "corpora" / "st96-core"
-
-NS = "urn:test"
-SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-def xsd_text(body: str, *, extra_ns: str = "") -> str:
-    return textwrap.dedent(f"""\
-        <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="{NS}" {extra_ns}
-                   targetNamespace="{NS}" elementFormDefault="qualified"
-                   attributeFormDefault="unqualified" version="V1_0">
-        {textwrap.dedent(body)}
-        </xs:schema>
-        """)
-
-
-def xml(body: str) -> bytes:
-    return textwrap.dedent(body).strip().encode()
 
 
 class RoundTrip:

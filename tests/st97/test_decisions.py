@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from st97_helpers import NS, assert_json_invalid, assert_json_valid, xml
+from st97_helpers import assert_json_invalid, assert_json_valid
+from xsd_helpers import NS, xml
 
 from st9x.st97 import ConversionError, compile_schema, jsonio
 from st9x.st97.mapper import Mapper

@@ -19,8 +19,8 @@ import fastjsonschema
 import jsonschema
 import jsonschema_rs
 import pytest
-from st97_helpers import ST96_CORE, xml
 from test_v6_corpus import DOCUMENT_SCHEMAS, EXAMPLES
+from xsd_helpers import ST96_CORE, xml
 
 from st9x.cli import main
 from st9x.st97 import ConversionError, Mapper, compile_schema, jsonio, load_xsd

@@ -7,7 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from st97_helpers import NS, assert_json_invalid, assert_json_valid, xml
+from st97_helpers import assert_json_invalid, assert_json_valid
+from xsd_helpers import NS, xml
 
 from st9x.st97 import ConversionError, compile_schema, iter_records
 from st9x.st97.mapper import Mapper

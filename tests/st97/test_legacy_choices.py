@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from st97_helpers import NS, SAFE, RoundTrip, assert_json_valid, xml
+from st97_helpers import RoundTrip, assert_json_valid
+from xsd_helpers import NS, SAFE, xml
 
 from st9x.st97 import Mapper, compile_schema
 

@@ -11,7 +11,7 @@ import jsonschema
 import jsonschema_rs
 import pytest
 import xmlschema
-from st97_helpers import ST96_CORE
+from xsd_helpers import ST96_CORE
 
 from st9x.st97 import ConversionError, Mapper, compare_xml, compile_schema, jsonio
 from st9x.st97.compiler import Compilation

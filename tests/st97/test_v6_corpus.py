@@ -13,7 +13,7 @@ import jsonschema
 import jsonschema_rs
 import pytest
 from lxml import etree
-from st97_helpers import SAFE, V6
+from xsd_helpers import SAFE, V6
 
 from st9x.st97 import Mapper, compare_xml, compile_schema, jsonio, load_xsd
 from st9x.st97.compiler import Compilation

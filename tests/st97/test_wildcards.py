@@ -13,7 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 from lxml import etree
-from st97_helpers import NS, SAFE, assert_json_invalid, assert_json_valid, xml, xsd_text
+from st97_helpers import assert_json_invalid, assert_json_valid
+from xsd_helpers import NS, SAFE, xml, xsd_text
 
 from st9x.st97 import Mapper, compare_xml, compile_schema, jsonio
 from st9x.st97.errors import ConversionError
