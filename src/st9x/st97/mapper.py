@@ -37,7 +37,7 @@ class Mapper:
         self.c = compilation
         self.settings = compilation.settings
         self.shapes = compilation.shapes
-        plans = Plans(self.shapes, self.settings.mixed == "jsonml")
+        plans = Plans.of_compilation(compilation)
         self._to_json = XmlToJson(compilation, plans)
         self._to_xml = JsonToXml(compilation, plans)
 

@@ -237,6 +237,10 @@ class ElementPlan:
 class Plans:
     """The plans of one mapper (one compilation: same shapes, profile and options)."""
 
+    @classmethod
+    def of_compilation(cls, compilation: Any) -> Plans:
+        return cls(compilation.shapes, compilation.settings.mixed == "jsonml")
+
     def __init__(self, shapes: Any, jsonml: bool) -> None:
         self.shapes = shapes
         self.jsonml = jsonml
@@ -426,3 +430,14 @@ def _flat(node: Particle, leaves: list[Particle]) -> bool:
     if node.choice or node.max_occurs != 1:
         return False
     return all(_flat(child, leaves) for child in node.children)
+
+
+class Direction:
+    """What both directions of a mapper hold: one compilation and its plans. ``Mapper`` gives
+    both directions the same plans, so that each declaration's plan is compiled once."""
+
+    def __init__(self, compilation: Any, plans: Plans | None = None) -> None:
+        self.c = compilation
+        self.settings = compilation.settings
+        self.shapes = compilation.shapes
+        self.plans = plans if plans is not None else Plans.of_compilation(compilation)

@@ -42,6 +42,7 @@ from st9x.st97.plan import (
     SIMPLE,
     SINGLE,
     UNCOMPILED,
+    Direction,
     ElementPlan,
     Plans,
     real,
@@ -62,17 +63,11 @@ def _where(elem: Any) -> str:
         return str(elem.tag)
 
 
-class XmlToJson:
+class XmlToJson(Direction):
     """Converts XML instances to JSON with the shapes of one compilation."""
 
     def __init__(self, compilation: Compilation, plans: Plans | None = None) -> None:
-        self.c = compilation
-        self.settings = compilation.settings
-        self.shapes = compilation.shapes
-        # given by Mapper, so that both directions compile each declaration's plan once
-        if plans is None:
-            plans = Plans(self.shapes, self.settings.mixed == "jsonml")
-        self.plans = plans
+        super().__init__(compilation, plans)
         self._by_tag = {real(d).name: (name, real(d)) for name, d in compilation.roots.items()}
         self.source: str | None = None  # the file being converted, for error messages
 

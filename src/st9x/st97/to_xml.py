@@ -42,6 +42,7 @@ from st9x.st97.plan import (
     SIMPLE,
     STR_KINDS,
     UNCOMPILED,
+    Direction,
     ElementPlan,
     Particle,
     Plans,
@@ -56,17 +57,11 @@ from st9x.st97.wildcards import build_typed, flatten_wild, walk_wild
 SubElement = etree.SubElement
 
 
-class JsonToXml:
+class JsonToXml(Direction):
     """Converts JSON instances back to XML with the shapes of one compilation."""
 
     def __init__(self, compilation: Compilation, plans: Plans | None = None) -> None:
-        self.c = compilation
-        self.settings = compilation.settings
-        self.shapes = compilation.shapes
-        # given by Mapper, so that both directions compile each declaration's plan once
-        if plans is None:
-            plans = Plans(self.shapes, self.settings.mixed == "jsonml")
-        self.plans = plans
+        super().__init__(compilation, plans)
         self._nsmap_cache: dict[str | None, str] | None = None
 
     def to_xml(self, document: dict[str, Any]) -> Any:
