@@ -76,7 +76,8 @@ def test_run_writes_outputs_and_exits_0(
     assert (out / "matrix.md").read_text().startswith("# st9x compatibility matrix")
 
     captured = capsys.readouterr()
-    assert "15 case x adapter runs; broken expectations: 0" in captured.out
+    assert "5 documents: 2 valid, 3 invalid, 0 errored (15 case x adapter runs); broken " \
+        "expectations: 0" in captured.out
     assert "adapter x corpus" in captured.out  # the matrix, since --quiet was not given
     assert "broken:" not in captured.err
 
@@ -109,7 +110,7 @@ def test_run_exits_1_on_bad_manifest_but_writes_the_other_corpus(
     argv = ["run", "--corpus", str(bad), "--corpus", str(corpus), "--out", str(out), "--quiet"]
     assert main([*argv, "--in-process"]) == 1
 
-    err = _lines(capsys.readouterr().err)
+    err = [line for line in _lines(capsys.readouterr().err) if "error" in line]
     assert len(err) == 1, err
     assert err[0].startswith(f"st9x: error: {bad / 'manifest.json'}: manifest format: at /:")
     _, records, _ = read_results(out / "results.jsonl")
@@ -330,14 +331,35 @@ def test_corpora_json(tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixtur
     assert paired["id"] == "paired" and paired["pairs"] == 1
 
 
+def _broken_corpus(tmp_path: Path) -> Path:
+    bad = tmp_path / "bad"
+    make_corpus(bad, corpus_id="bad")
+    write(bad / "manifest.json", '{"format": "st9x-corpus/1", "id": "bad"}')
+    return bad
+
+
 def test_corpora_json_exits_1_and_keeps_stdout_one_document(
     tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["corpora", "--corpus", str(corpus), "--corpus", str(tmp_path / "nowhere")]
+    bad = _broken_corpus(tmp_path)
+    argv = ["corpora", "--corpus", str(corpus), "--corpus", str(bad)]
     assert main([*argv, "--format", "json"]) == 1
     captured = capsys.readouterr()
     assert [c["id"] for c in json.loads(captured.out)["corpora"]] == ["mini"]
-    assert str(tmp_path / "nowhere") in captured.err
+    assert str(bad) in captured.err
+
+
+def test_corpora_refuses_a_path_that_does_not_exist(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["corpora", "--corpus", str(corpus), "--corpus", str(tmp_path / "nowhere")]
+    assert main(argv) == 2  # a typo on the command line, not a broken corpus
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert _lines(captured.err) == [
+        f"st9x: error: {tmp_path / 'nowhere'}: no such corpus (neither a directory nor an "
+        "embedded corpus id)"
+    ]
 
 
 def test_corpora_lists_counts(
@@ -356,11 +378,12 @@ def test_corpora_lists_counts(
 def test_corpora_exits_1_when_one_cannot_load(
     tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["corpora", "--corpus", str(corpus), "--corpus", str(tmp_path / "nowhere")]) == 1
+    bad = _broken_corpus(tmp_path)
+    assert main(["corpora", "--corpus", str(corpus), "--corpus", str(bad)]) == 1
     captured = capsys.readouterr()
     assert _cells(captured.out, "mini")[3] == "5"
     err = _lines(captured.err)
-    assert len(err) == 1 and str(tmp_path / "nowhere") in err[0]
+    assert len(err) == 1 and str(bad) in err[0]
 
 
 # --- the installed program --------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_root_matched_by_namespace_and_local_name(tmp_path: Path) -> None:
     assert b.kind == "xsd" and b.root == "{urn:b}Doc" and b.path == (tmp_path / "b.xsd").resolve()
     for case in cases.values():
         assert case.problem is None
-        assert case.expected == "unknown"  # nothing is expected without a manifest
+        assert case.expected == "valid"  # a folder without a manifest holds documents meant valid
     assert cases["in/a-doc"].source == "in/a-doc.xml"
 
 
@@ -162,7 +162,8 @@ def test_load_corpus_without_manifest_discovers(tmp_path: Path) -> None:
     write(tmp_path / "doc.xml", xml("urn:a", "Doc"))
     corpus = load_corpus(tmp_path)
     assert corpus.manifest is None
-    assert corpus.counts() == {"unknown": 1}
+    assert corpus.counts() == {"valid": 1}
+    assert load_corpus(tmp_path, "unknown").counts() == {"unknown": 1}
 
 
 def test_relative_corpus_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -321,7 +321,7 @@ def test_judge_skipped_and_unchecked(tmp_path: Path, adapters: dict[str, Adapter
     write(tmp_path / "c" / "i.json", "{}")
     write(tmp_path / "c" / "doc.xsd", DOC_XSD)
     write(tmp_path / "c" / "doc.xml", VALID_XML)
-    corpus = load_corpus(tmp_path / "c")  # no manifest: nothing expected
+    corpus = load_corpus(tmp_path / "c", "unknown")  # a survey: nothing expected
     records = _records(corpus, _adapters(adapters, "jsonschema", "lxml"))
     skipped = records[(f"{corpus.id}/i", "jsonschema")]
     assert skipped["verdict"] == "skipped"
@@ -489,6 +489,61 @@ def test_process_executor_survives_dead_workers(
         assert dead["verdict"] == "errored"
         assert_one_line(dead["errors"][0]["message"], "process died (exit code 3)")
         assert got[(case, "lxml")]["ok"] is True  # the real validator was not disturbed
+
+
+class _Spins:
+    def validate(self, instance: Path) -> Outcome:
+        end = time.process_time() + 1.0  # one second of CPU, however long that takes
+        while time.process_time() < end:
+            pass
+        return Outcome.from_problems([])
+
+
+class SpinningAdapter(_TestAdapter):
+    """Needs one second of CPU time per instance."""
+
+    name = "spins"
+
+    def compile(self, schema: SchemaSpec) -> _Spins:
+        return _Spins()
+
+
+def _hog(cpu: int) -> None:
+    os.sched_setaffinity(0, {cpu})
+    while True:
+        pass
+
+
+@pytest.mark.skipif(not Path("/proc/self/schedstat").exists()
+                    or not hasattr(os, "sched_setaffinity"),
+                    reason="the kernel does not report the time a process waits for a CPU")
+def test_a_task_kept_from_the_cpu_is_not_timed_out(tmp_path: Path, corpus: Corpus) -> None:
+    """Machine load does not turn a result into a time-out: a task that needs 1 s of CPU gets
+    it under a 1.5 s time-out while two busy processes share its CPU (so it takes ~3 s)."""
+    import multiprocessing
+
+    cpu = min(os.sched_getaffinity(0))
+    hogs = [multiprocessing.get_context("fork").Process(target=_hog, args=(cpu,), daemon=True)
+            for _ in range(2)]
+    for hog in hogs:
+        hog.start()
+    own = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})  # the worker is forked from here: it inherits the CPU
+    try:
+        chosen = {"spins": SpinningAdapter()}
+        executor = ProcessExecutor(chosen, jobs=1, timeout=1.5, memory_mb=None)
+        started = time.monotonic()
+        run([corpus], chosen, tmp_path / "out", ledger=Ledger(), tags=["smoke"],
+            executor=executor)
+        took = time.monotonic() - started
+    finally:
+        os.sched_setaffinity(0, own)
+        for hog in hogs:
+            hog.kill()
+    _, records, _ = read_results(tmp_path / "out" / "results.jsonl")
+    (record,) = records
+    assert record["verdict"] == "valid", record["errors"]
+    assert took > 1.5  # it did wait for the CPU: a wall-clock time-out would have killed it
 
 
 def test_process_executor_times_out_a_hanging_validator(tmp_path: Path, corpus: Corpus) -> None:

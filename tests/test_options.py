@@ -23,6 +23,7 @@ GIVEN: dict[str, tuple[list[str], Any]] = {
     "ledger": (["known.json"], Path("known.json")),
     "external": (["ext.toml"], [Path("ext.toml")]),
     "in_process": ([], None),  # a switch: the value is the opposite of the default
+    "expect": (["unknown"], "unknown"),
     "timeout": (["2.5"], 2.5),
     "memory_mb": (["512"], 512),
 }

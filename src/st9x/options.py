@@ -52,6 +52,7 @@ class SharedOption:
     default: Any = None
     metavar: str | None = None
     repeat: bool = False
+    choices: tuple[str, ...] | None = None
 
     @property
     def pytest_dest(self) -> str:
@@ -69,6 +70,8 @@ class SharedOption:
             kwargs["action"] = "store_false" if default else "store_true"
             return kwargs
         kwargs.update(type=self.type, metavar=self.metavar)
+        if self.choices:
+            kwargs["choices"] = self.choices
         if self.repeat:
             kwargs["action"] = "append"
         return kwargs
@@ -112,6 +115,18 @@ SHARED_OPTIONS: tuple[SharedOption, ...] = (
         default=(),
         metavar="T",
         help="only cases carrying tag T or breaking constraint kind T; repeatable",
+    ),
+    SharedOption(
+        dest="expect",
+        cli=("--expect",),
+        pytest=("--expect",),
+        type=str,
+        default="valid",
+        metavar="valid|unknown",
+        choices=("valid", "unknown"),
+        help="what the documents of a directory without a manifest are expected to be: valid "
+        "(the default: an invalid or errored document breaks the run) or unknown (a survey: "
+        "verdicts are shown, nothing breaks); an st9x-expect.toml in a directory overrides it",
     ),
     SharedOption(
         dest="ledger",

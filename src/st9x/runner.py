@@ -127,6 +127,7 @@ def run(
     on_record: Callable[[Task, Record], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
     steps: Sequence[Step] = tuple(Step),
+    require_tasks: bool = False,
 ) -> RunOutput:
     """Run every selected task and write ``results.jsonl``, ``summary.json`` and ``matrix.md``
     (and, when converters run, ``conversions.jsonl``, ``conversion-summary.json`` and
@@ -134,7 +135,7 @@ def run(
     done = execute(
         corpora, adapters, out_dir, converters=converters, tags=tags, executor=executor,
         worker=worker, selection=selection, resume=resume, on_record=on_record, on_plan=on_plan,
-        steps=steps,
+        steps=steps, require_tasks=require_tasks,
     )
     summary, conversion_summary, paths = write_reports(
         out_dir, done.header, done.records, ledger, done.conversion_header,

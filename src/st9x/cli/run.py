@@ -19,9 +19,13 @@ from st9x.errors import St9xError, UsageError
 from st9x.options import add_cli_options
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from st9x.corpus.model import Corpus
     from st9x.corpus.peer import PeerLoad
     from st9x.engine.tasks import Task
     from st9x.runner import RunOutput
+    from st9x.subjects.converters.base import Converter
 
 # the kinds of --peer suites (st9x.corpus.peer.KINDS, which a test keeps equal): named here so
 # that building the parser imports no suite loader
@@ -88,9 +92,9 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="converter suite to run on the selected XML cases with XSDs; repeatable; default: "
-        "every installed converter (none with --peer, whose suites test validators); 'none' runs "
-        "no converter suite",
+        help="converter suite to run on the selected XML cases with XSDs; repeatable; 'all' runs "
+        "every installed converter, 'none' none; default: all on the embedded corpora, none on "
+        "other corpora and peer suites (a run of an office's own data validates only)",
     )
     p.add_argument(
         "--converter-file",
@@ -159,12 +163,54 @@ def _resume_selection(args: argparse.Namespace) -> None:
         args.corpus = selection.get("corpora") or [c["path"] for c in header.get("corpora", [])]
     args.adapter = selection.get("adapters", [])
     args.tag = selection.get("tags", [])
+    # a header written before expectations were recorded comes from runs that expected nothing
+    # of directories without a manifest
+    args.expect = selection.get("expect", "unknown")
     args.external = [Path(p) for p in selection.get("external", [])]
     # the converter suites run again as chosen then (a header written before converters were
     # recorded has no such key: the defaults, as that run had unless it named some)
     args.converter = selection.get("converters", [])
     args.converter_file = [Path(p) for p in selection.get("converter_files", [])]
     args.out = args.resume
+
+
+def _check_tags(corpora: list[Corpus], tags: list[str]) -> None:
+    """A ``--tag`` that no case carries (as a tag or as the constraint kind it breaks) is a
+    typo until shown otherwise: refused before anything runs."""
+    present = {t for c in corpora for case in c.cases for t in (*case.tags, case.constraint)}
+    missing = [t for t in tags if t not in present]
+    if missing and corpora:
+        raise UsageError(
+            f"no case of the selected corpora carries tag(s) {', '.join(missing)} (nothing to "
+            "run; `st9x corpora` and the manifests list the tags)"
+        )
+
+
+def _converters(
+    args: argparse.Namespace,
+    corpora: list[Corpus],
+    select: Callable[[list[str] | None, list[Path]], dict[str, Converter]],
+) -> dict[str, Converter]:
+    """The converter suites of this run. Named ones (``--converter NAME|all``) always run. By
+    default every installed converter runs on the embedded corpora, which are written to
+    exercise them; on other data (an office's own package, a peer suite) a run validates only
+    unless converters are named: converting every schema of a real package with every
+    installed converter takes minutes, and is not what pointing st9x at a folder asks for."""
+    from st9x.corpus.load import embedded_corpora_dir
+
+    if args.converter or args.converter_file:
+        return select(args.converter or None, args.converter_file)
+    if args.peer:
+        return {}
+    base = embedded_corpora_dir().resolve()
+    if corpora and all(base in c.root.resolve().parents for c in corpora):
+        return select(None, [])
+    err.print(
+        "st9x: note: validating only; converter suites run on data other than the embedded "
+        "corpora when named (--converter NAME, or --converter all)",
+        markup=False,
+    )
+    return {}
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -192,7 +238,12 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         _resume_selection(args)
     adapters = select_adapters(args.adapter, args.external)
     ledger = load_ledger(args.ledger)
-    corpora, failed = load_corpora(args.corpus) if args.corpus or not args.peer else ([], 0)
+    corpora, failed = (
+        load_corpora(args.corpus, args.expect, require_cases=True)
+        if args.corpus or not args.peer
+        else ([], 0)
+    )
+    _check_tags(corpora, args.tag)
     named = [str(c.root.resolve()) for c in corpora]
     peers, peers_failed = _load_peers(args)
     failed += peers_failed
@@ -201,6 +252,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         "corpora": named,
         "adapters": sorted(adapters),
         "tags": list(args.tag),
+        "expect": args.expect,
         "external": [str(Path(p).resolve()) for p in args.external],
         "converters": list(args.converter),
         "converter_files": [str(Path(p).resolve()) for p in args.converter_file],
@@ -213,10 +265,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         selection.update(
             peers=[peer.describe() for peer in peers], sample=args.sample, seed=args.seed
         )
-    if args.peer and not args.converter and not args.converter_file:
-        converters = {}  # peer suites test validators; converters run on them only when named
-    else:
-        converters = select_converters(args.converter or None, args.converter_file)
+    converters = _converters(args, corpora, select_converters)
     worker = Worker(
         adapters,
         converters,
@@ -266,6 +315,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
             resume=bool(args.resume),
             on_record=on_record,
             on_plan=on_plan,
+            require_tasks=True,
         )
     _print_outcome(result, quiet=args.quiet)
     if result.interrupted:
@@ -317,8 +367,12 @@ def _print_outcome(result: RunOutput, *, quiet: bool) -> None:
         out.print(f"converter suites resumed: {result.resumed_conversions} records kept from the "
                   "interrupted run")
     validations = sum(1 for r in result.records)
+    documents = summary.get("documents") or {}
     echo(
-        f"{validations} case x adapter runs; broken expectations: {summary['broken']}; "
+        f"{sum(documents.values())} documents: {documents.get('valid', 0)} valid, "
+        f"{documents.get('invalid', 0)} invalid, {documents.get('errored', 0)} errored"
+        + (f", {documents['skipped']} skipped" if documents.get("skipped") else "")
+        + f" ({validations} case x adapter runs); broken expectations: {summary['broken']}; "
         f"written: {result.paths['results']}, {result.paths['summary']}, {result.paths['matrix']}"
     )
     if conversions is not None:

@@ -5,8 +5,14 @@ whose declarations belong to the including schema); each XML instance is matched
 that declares its root element. When several schemas declare it, the instance's own
 ``xsi:schemaLocation`` hint (its file name, looked up locally, never fetched) or the ST.96 naming
 rule (a document schema is named after its root: ``TrademarkApplication_V6_0.xsd``) must single
-one out; otherwise the ambiguity is reported on the case and nothing is guessed. Expected
-verdicts are unknown: the results show what each validator says.
+one out; otherwise the ambiguity is reported on the case and nothing is guessed.
+
+A folder of documents that nobody wrote a manifest for is a folder of documents meant to be
+valid: an office engineer points st9x at their own data to learn whether it is. So every case
+expects ``valid`` unless told otherwise: by the ``expect`` argument (``st9x run --expect
+unknown`` for a survey that only shows what each validator says), or by an
+:data:`EXPECT_FILE` in the case's directory or an ancestor below the corpus root (the nearest
+wins), e.g. a folder of documents kept to show rejections says ``expect = "invalid"``.
 """
 
 from __future__ import annotations
@@ -19,19 +25,23 @@ from typing import BinaryIO
 import orjson
 from lxml import etree
 
-from st9x.corpus.model import Case, Corpus, SchemaSpec, data_format_of
-from st9x.errors import InstanceError, SchemaError, St9xError
+from st9x.corpus.model import Case, Corpus, Expected, SchemaSpec, data_format_of
+from st9x.errors import CorpusError, InstanceError, SchemaError, St9xError
 from st9x.text import writable
 from st9x.xmlsafe import XSD_NS, XSI_NS, is_remote, local_target, parse_xml
 
 _ELEMENT = f"{{{XSD_NS}}}element"
 _INCLUDE = f"{{{XSD_NS}}}include"
+EXPECT_FILE = "st9x-expect.toml"  # per-directory expectation (see the module docstring)
+EXPECTATIONS: tuple[Expected, ...] = ("valid", "invalid", "unknown")
 
 
-def discover(root: Path) -> Corpus:
-    """Index ``root`` (recursively) into a corpus whose cases have unknown expected verdicts."""
+def discover(root: Path, expect: Expected = "valid") -> Corpus:
+    """Index ``root`` (recursively) into a corpus whose cases expect ``expect``, or what the
+    nearest :data:`EXPECT_FILE` says."""
     corpus_id = root.resolve().name
     notes: list[str] = []
+    expectations = _expectations(root, expect)
     # A file reached through a symlink that leads outside the directory is not the corpus's to
     # read (F5): schemas are left out with a note, instances become errored cases saying why,
     # and neither is ever opened (not even to sniff whether a .json file is a schema).
@@ -95,6 +105,7 @@ def discover(root: Path) -> Corpus:
                 path.resolve(),
                 "xml",
                 schema,
+                expected=_expected_for(path, root, expectations),
                 problem=problem,
                 source=_source(root, path),
             )
@@ -119,6 +130,7 @@ def discover(root: Path) -> Corpus:
                 path.resolve(),
                 "json",
                 schema,
+                expected=_expected_for(path, root, expectations),
                 problem=problem,
                 source=_source(root, path),
             )
@@ -135,6 +147,7 @@ def discover(root: Path) -> Corpus:
                 path.absolute(),
                 fmt,
                 None,
+                expected=_expected_for(path, root, expectations),
                 problem=f"instance path {_source(root, path)!r} leads outside "
                 "the corpus (a symlink)",
                 source=_source(root, path),
@@ -144,7 +157,8 @@ def discover(root: Path) -> Corpus:
     return Corpus(
         id=corpus_id,
         root=root,
-        title=f"{corpus_id} (indexed without a manifest)",
+        title=f"{corpus_id} (indexed without a manifest; documents expected {expect} "
+        f"unless an {EXPECT_FILE} says otherwise)",
         manifest=None,
         description=(
             f"{len(xsds)} XSD files, {len(json_schemas)} JSON Schemas, {len(cases)} instances"
@@ -154,6 +168,45 @@ def discover(root: Path) -> Corpus:
         cases=cases,
         notes=notes,
     )
+
+
+def _expectations(root: Path, default: Expected) -> dict[Path, Expected]:
+    """The expectation of each directory that has an :data:`EXPECT_FILE` (a file reached
+    through a symlink is not read: like any other, it may lead outside the corpus), plus the
+    root's default under the key ``root``. The file is TOML with one key, ``expect``, and an
+    optional ``reason``; anything else is an error naming the file."""
+    import tomllib
+
+    found: dict[Path, Expected] = {root: default}
+    for path in sorted(root.rglob(EXPECT_FILE)):
+        if path.is_symlink() or not path.is_file() or _leads_outside(root, path):
+            continue
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError) as exc:
+            raise CorpusError(f"cannot read: {exc}", path=path) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise CorpusError(f"not valid TOML: {exc}", path=path) from None
+        value = document.get("expect")
+        unknown = sorted(set(document) - {"expect", "reason"})
+        if value not in EXPECTATIONS or unknown:
+            problem = (
+                f"unknown key(s) {', '.join(unknown)}" if unknown and value in EXPECTATIONS
+                else f"'expect' must be one of {', '.join(EXPECTATIONS)}"
+            )
+            raise CorpusError(f"{problem} (keys: expect, reason)", path=path)
+        found[path.parent] = value
+    return found
+
+
+def _expected_for(path: Path, root: Path, expectations: dict[Path, Expected]) -> Expected:
+    """The expectation of the nearest directory, from ``path``'s own up to ``root``."""
+    for directory in path.parents:
+        if directory in expectations:
+            return expectations[directory]
+        if directory == root:
+            break
+    return expectations[root]
 
 
 def _leads_outside(root: Path, path: Path) -> bool:

@@ -10,7 +10,7 @@ import orjson
 
 from st9x.corpus.discover import discover
 from st9x.corpus.manifest import MANIFEST_NAME, load_manifest
-from st9x.corpus.model import Corpus
+from st9x.corpus.model import Corpus, Expected
 from st9x.errors import CorpusError
 
 
@@ -54,8 +54,9 @@ def resolve_corpus(spec: str | Path) -> Path:
     raise CorpusError("no such corpus (neither a directory nor an embedded corpus id)", path=spec)
 
 
-def load_corpus(spec: str | Path) -> Corpus:
-    """Load a corpus from a manifest, or index a directory that has none."""
+def load_corpus(spec: str | Path, expect: Expected = "valid") -> Corpus:
+    """Load a corpus from a manifest, or index a directory that has none (its documents then
+    expect ``expect``; a manifest states its own expectations)."""
     path = resolve_corpus(spec)
     if path.is_file() and path.name == MANIFEST_NAME:
         return load_manifest(path)
@@ -64,8 +65,8 @@ def load_corpus(spec: str | Path) -> Corpus:
     manifest = path / MANIFEST_NAME
     if manifest.is_file():
         return load_manifest(manifest)
-    return discover(path)
+    return discover(path, expect)
 
 
-def load_corpora(specs: Iterable[str | Path]) -> list[Corpus]:
-    return [load_corpus(spec) for spec in specs]
+def load_corpora(specs: Iterable[str | Path], expect: Expected = "valid") -> list[Corpus]:
+    return [load_corpus(spec, expect) for spec in specs]

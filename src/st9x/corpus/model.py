@@ -33,6 +33,12 @@ class SchemaSpec:
     (an ad-hoc ``st9x validate``, where nothing else marks what the schema may read). A
     reference leading anywhere else is refused, so a corpus cannot make st9x read, and quote in
     its results, a file it was not given (F3). ``uri_map`` directories are always allowed.
+
+    ``metaschema_checked`` says another validator of the run has already checked this JSON
+    Schema against its metaschema (a converter's output, checked by jsonschema-rs before the
+    validators that only measure it compile it): a validator may then skip its own structural
+    check. python-jsonschema's takes 30 s on the JSON Schema of one WIPO V6_0 document schema,
+    most of a converter run, to repeat a check whose outcome nothing depends on.
     """
 
     corpus: str
@@ -44,6 +50,7 @@ class SchemaSpec:
     description: str = ""
     uri_map: tuple[tuple[str, Path], ...] = ()
     bounds: tuple[Path, ...] = ()
+    metaschema_checked: bool = False
 
     def allowed_roots(self) -> tuple[Path, ...]:
         """Resolved directories local references may lead into (see ``bounds``)."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,7 @@ class _SchemaState:
 # does not judge converters: its known faults (no \p{..} classes in patterns, float multipleOf;
 # docs/findings.md) would be charged to the converter.
 JSON_JUDGES = ("jsonschema-rs", "fastjsonschema")
+METASCHEMA_CHECKER = "jsonschema-rs"  # checks a schema against its metaschema as it compiles
 
 
 @dataclass
@@ -240,9 +241,17 @@ class ConverterSuite:
         dialect = state.result.dialect
         json_spec = SchemaSpec(f"{self.name}/{spec.corpus}", spec.id, schema_path.resolve(),
                                "json-schema", dialect=DIALECT_URIS.get(dialect or "", dialect))
-        for adapter_name, adapter in self.ctx.json_adapters.items():
+        # the judges first: when jsonschema-rs, which checks a schema against its metaschema as
+        # it compiles, has accepted it, the validators that only measure may skip that check
+        order = sorted(self.ctx.json_adapters, key=lambda n: n not in self.ctx.json_judges)
+        for adapter_name in order:
+            adapter = self.ctx.json_adapters[adapter_name]
+            checked = state.record["validators"].get(METASCHEMA_CHECKER, {}).get("status")
+            spec = json_spec
+            if adapter_name not in self.ctx.json_judges and checked == "compiled":
+                spec = replace(json_spec, metaschema_checked=True)
             try:
-                state.validators[adapter_name] = adapter.compile(json_spec)
+                state.validators[adapter_name] = adapter.compile(spec)
                 state.record["validators"][adapter_name] = {"status": "compiled",
                                                             "message": None}
             except Unsupported as exc:
@@ -253,6 +262,9 @@ class ConverterSuite:
                 state.validators[adapter_name] = ("errored", crash_message(adapter_name, exc))
                 state.record["validators"][adapter_name] = {
                     "status": "errored", "message": crash_message(adapter_name, exc)}
+        # listed by name again, as before the judges went first
+        state.validators = dict(sorted(state.validators.items()))
+        state.record["validators"] = dict(sorted(state.record["validators"].items()))
 
     # -- cases -----------------------------------------------------------------------------------
     def case_record(self, case: Case) -> CaseConversionRecord:

@@ -6,6 +6,12 @@ one at a time for the parent, which waits with a deadline per task: on time-out 
 worker and records ``errored`` with the reason; if the worker dies (a crash, a signal, the memory
 limit) the task is recorded the same way; either way a fresh worker takes the next task and the
 run goes on. Each worker keeps its own compile cache for as long as it lives.
+
+The time-out does not count the time a worker spent waiting for a CPU (Linux reports it per
+process in ``/proc/PID/schedstat``): on a loaded machine a task gets the time it was kept from
+running on top of its time-out, so the load on the machine does not turn a result into a
+time-out. A task that sleeps or blocks (a hung read, a validator stuck in a C call) still dies
+when its time-out has passed. Where the kernel does not say, the time-out is wall-clock time.
 """
 
 from __future__ import annotations
@@ -95,8 +101,10 @@ class _Slot:
     process: Any
     conn: Connection
     task: Task | None = None
-    deadline: float = 0.0
+    started: float = 0.0  # when the task was sent (monotonic seconds)
+    queued: float = 0.0  # the worker's time spent waiting for a CPU until then (seconds)
     group: deque[Task] | None = None
+    schema: object = None  # the schema of the last group this worker took
 
 
 class ProcessExecutor:
@@ -160,7 +168,9 @@ class ProcessExecutor:
 
     def map(self, tasks: Sequence[Task]) -> Iterator[Record]:
         # Tasks sharing a subject and a schema go to one worker, group after group, so that a
-        # schema is compiled (or prepared) once per subject however many workers there are.
+        # schema is compiled (or prepared) once per subject however many workers there are. A
+        # worker that is free takes a group of the schema it worked on last when there is one:
+        # subjects share what they load of a schema within a process (st9x.xsdload).
         groups: dict[tuple[object, ...], deque[Task]] = {}
         for task in tasks:
             groups.setdefault(task.group, deque()).append(task)
@@ -170,14 +180,16 @@ class ProcessExecutor:
             while pending or any(s.task or s.group for s in slots):
                 for slot in slots:
                     if slot.task is None and not slot.group and pending:
-                        slot.group = pending.popleft()
+                        slot.group = _next_group(pending, slot.schema)
+                        slot.schema = slot.group[0].group[-1]
                     if slot.task is None and slot.group:
                         slot.task = slot.group.popleft()
-                        slot.deadline = time.monotonic() + self.timeout
+                        slot.started = time.monotonic()
+                        slot.queued = _queued_seconds(slot.process.pid)
                         slot.conn.send(slot.task)
                 busy = [s for s in slots if s.task is not None]
-                nearest = min(s.deadline for s in busy)
-                ready = wait([s.conn for s in busy], timeout=max(0.0, nearest - time.monotonic()))
+                nearest = min(self.timeout - self._elapsed(s) for s in busy)
+                ready = wait([s.conn for s in busy], timeout=max(0.0, nearest))
                 for index, slot in enumerate(slots):
                     if slot.task is None:
                         continue
@@ -190,7 +202,7 @@ class ProcessExecutor:
                         else:
                             slot.task = None
                         yield record
-                    elif time.monotonic() >= slot.deadline:
+                    elif self._elapsed(slot) >= self.timeout:
                         record = self._lost(slot, self._timed_out(slot))
                         slots[index] = self._replace(slot)
                         yield record
@@ -198,10 +210,17 @@ class ProcessExecutor:
             for slot in slots:
                 self._stop(slot, kill=slot.task is not None)
 
+    @staticmethod
+    def _elapsed(slot: _Slot) -> float:
+        """The task's time so far, less what its worker spent waiting for a CPU."""
+        waited = _queued_seconds(slot.process.pid) - slot.queued
+        return time.monotonic() - slot.started - max(0.0, waited)
+
     def _replace(self, slot: _Slot) -> _Slot:
         self._stop(slot, kill=True)
         fresh = self._start()
         fresh.group = slot.group  # the rest of the group goes on in the new worker
+        fresh.schema = slot.schema
         return fresh
 
     def _death(self, slot: _Slot) -> str:
@@ -228,3 +247,23 @@ class ProcessExecutor:
         assert task is not None
         slot.task = None
         return lost_record(self.worker, task, message)
+
+
+def _next_group(pending: deque[deque[Task]], schema: object) -> deque[Task]:
+    """The first pending group on ``schema``, or else the first pending group."""
+    if schema is not None:
+        for index, group in enumerate(pending):
+            if group[0].group[-1] == schema:
+                del pending[index]
+                return group
+    return pending.popleft()
+
+
+def _queued_seconds(pid: int) -> float:
+    """How long process ``pid`` has waited, runnable, for a CPU (the second field of
+    ``/proc/PID/schedstat``, in ns); 0 where the kernel does not say."""
+    try:
+        with open(f"/proc/{pid}/schedstat", "rb") as handle:
+            return int(handle.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0

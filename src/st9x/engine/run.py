@@ -30,6 +30,7 @@ from st9x.engine.results import (
 )
 from st9x.engine.tasks import CONVERSION_STEPS, Step, Task, plan
 from st9x.engine.worker import Worker
+from st9x.errors import UsageError
 from st9x.subjects.converters.base import Converter
 from st9x.subjects.validators.base import Adapter
 
@@ -89,6 +90,7 @@ def execute(
     on_record: Callable[[Task, Record], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
     steps: Sequence[Step] = tuple(Step),
+    require_tasks: bool = False,
 ) -> Execution:
     """Plan every task of the selection and run it; write ``results.jsonl`` (and
     ``conversions.jsonl`` when converters run) into ``out_dir``.
@@ -97,9 +99,20 @@ def execute(
     this plan are kept and only the missing tasks run. KeyboardInterrupt (SIGINT, or SIGTERM
     turned into it by the CLI) ends the run early with every finished record written and each
     file closed by a footer saying ``interrupted``.
+
+    With ``require_tasks``, a selection that plans no task at all raises :class:`UsageError`
+    before anything is written: a front end's user asked for something that matches nothing,
+    and an empty matrix would read as success.
     """
     converters = dict(converters or {})
     tasks = plan(corpora, adapters, tags, converters, steps)
+    if require_tasks and not tasks:
+        formats_seen = sorted({c.format for corpus in corpora for c in corpus.cases})
+        raise UsageError(
+            "nothing to run: no selected adapter or converter handles the selected cases "
+            f"(their formats: {', '.join(formats_seen) or 'none'}; adapters: "
+            f"{', '.join(sorted(adapters)) or 'none'})"
+        )
     worker = worker or Worker(adapters, converters, conversion_out=out_dir)
     wanted = {t.key for t in tasks}
     results_path = out_dir / RESULTS_NAME

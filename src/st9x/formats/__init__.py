@@ -8,12 +8,14 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import orjson
 
 from st9x.errors import FormatError, St9xError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 FORMATS = (
     "manifest", "results", "summary", "ledger", "conversions", "conversion-summary",
@@ -32,6 +34,11 @@ def format_schema(name: str) -> dict[str, Any]:
 
 @cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
+    # imported here, not with the module: python-jsonschema's import costs 1.7 s (its IRI
+    # format checker builds a grammar), which a command that reads none of st9x's own data
+    # files (``st9x validate``) need not pay
+    import jsonschema
+
     schema = format_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
@@ -41,7 +48,9 @@ def first_error(name: str, document: Any) -> jsonschema.ValidationError | None:
     """The most relevant way ``document`` breaks format ``name`` (jsonschema's ``best_match``),
     or None. For a reader that words the error in its own file's terms (a TOML table rather
     than a JSON Pointer); :func:`check` words it for JSON files."""
-    return jsonschema.exceptions.best_match(_validator(name).iter_errors(document))
+    from jsonschema.exceptions import best_match
+
+    return best_match(_validator(name).iter_errors(document))
 
 
 def check(

@@ -18,6 +18,7 @@ from st9x.ledger import Ledger
 
 SUMMARY_FORMAT = "st9x-summary/1"
 COLUMNS = tuple(j.value for j in Judgement)
+DOCUMENT_VERDICTS = ("invalid", "errored", "valid", "skipped")  # worst first
 
 
 def _empty() -> dict[str, int]:
@@ -66,9 +67,11 @@ def fold(
         elif judgement is Judgement.XFAIL and entry is not None:
             expected_failures.append({**row, "reason": entry.reason, "reference": entry.reference})
 
+    documents = dict.fromkeys(DOCUMENT_VERDICTS, 0)
     disagreements = []
     unchecked = []
     for case_key in sorted(verdicts):
+        documents[document_verdict(verdicts[case_key].values())] += 1
         seen = verdicts[case_key]
         info = case_info[case_key]
         # only verdicts disagree: errored (a time-out, a crash, a refused file) is no verdict,
@@ -92,6 +95,7 @@ def fold(
         "columns": list(COLUMNS),
         "totals": totals,
         "broken": sum(totals[j] for j in BROKEN),
+        "documents": documents,
         "by_corpus": _plain(by_corpus),
         "by_tag": _plain(by_tag),
         "by_constraint": _plain(by_constraint),
@@ -104,6 +108,14 @@ def fold(
             for e in ledger.unused(keys, {c["id"] for c in header.get("corpora", [])}, adapters)
         ],
     }
+
+
+def document_verdict(verdicts: Iterable[str]) -> str:
+    """One verdict for a document from its validators' verdicts, the worst first: ``invalid``
+    if any validator rejects it, else ``errored`` if any could not judge it, else ``valid`` if
+    any accepted it, else ``skipped``. A gate reports the document a reader must look at."""
+    seen = set(verdicts)
+    return next((v for v in DOCUMENT_VERDICTS if v in seen), "skipped")
 
 
 def _describe(error: Mapping[str, Any] | None) -> str | None:

@@ -60,9 +60,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _adapters(config: pytest.Config) -> dict[str, Adapter]:
     if _ADAPTERS not in config.stash:
-        config.stash[_ADAPTERS] = select_adapters(
-            value_from_pytest(config, "adapter"), value_from_pytest(config, "external")
-        )
+        try:
+            config.stash[_ADAPTERS] = select_adapters(
+                value_from_pytest(config, "adapter"), value_from_pytest(config, "external")
+            )
+        except St9xError as exc:  # a mistyped --adapter: one line, as st9x run says it
+            raise pytest.UsageError(f"st9x: {exc}") from None
     return config.stash[_ADAPTERS]
 
 
@@ -138,11 +141,17 @@ class SuiteFile(pytest.File):
         if isinstance(spec, Path) and not spec.exists():
             yield self._absent(spec, suite)
             return
+        name = Path(str(spec)).name
         try:
-            corpus = load_corpus(spec)
+            corpus = load_corpus(spec, value_from_pytest(self.config, "expect"))
         except St9xError as exc:
-            name = Path(str(spec)).name
             yield Placeholder.from_parent(self, name=f"{name}[load]", message=str(exc), skip=False)
+            return
+        if not corpus.cases:  # an empty folder is a mistake, not a green run
+            yield Placeholder.from_parent(
+                self, name=f"{name}[empty]", message=f"{spec}: no document in this corpus",
+                skip=False,
+            )
             return
         yield from self._collect_loaded(corpus, suite)
 

@@ -62,6 +62,7 @@ from st9x.st97.model import (
 from st9x.st97.names import PrefixTable, lower_camel, split_qname
 from st9x.st97.profiles import DIALECTS, Settings, make_settings
 from st9x.st97.regex import xsd_to_ecma
+from st9x.xsdload import load_xmlschema
 
 XSD = "{http://www.w3.org/2001/XMLSchema}"
 JSONML_KEY = "st97_jsonmlElement"
@@ -109,11 +110,13 @@ class Compilation:
 
 
 def load_xsd(xsd: str | Path | Any) -> Any:
-    """An xmlschema XSD 1.0 schema, loaded from local files only and without entity expansion."""
+    """An xmlschema XSD 1.0 schema, loaded from local files only and without entity expansion
+    (:func:`st9x.xsdload.load_xmlschema`: the validators and the other converters of the
+    process use the same model)."""
     if not isinstance(xsd, str | Path):
         return xsd
     try:
-        return xmlschema.XMLSchema10(str(xsd), allow="local", defuse="always")
+        return load_xmlschema(xsd)  # one model per process, shared with the other subjects
     except (xmlschema.XMLSchemaException, OSError, ValueError) as exc:
         raise SchemaError(f"cannot load schema: {exc}", path=xsd) from None
 

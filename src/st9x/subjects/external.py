@@ -13,12 +13,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
-
-import jsonschema
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from st9x.errors import UsageError, one_line
 from st9x.formats import first_error
+
+if TYPE_CHECKING:
+    import jsonschema
 
 S = TypeVar("S")
 

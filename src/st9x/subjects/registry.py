@@ -33,6 +33,7 @@ class _Named(Protocol):
 S = TypeVar("S", bound=_Named)
 
 NONE = "none"  # ``--converter none``: run no subject of that kind
+ALL = "all"  # ``--converter all``: every available one, where the default may be fewer
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,11 @@ class Kind(Generic[S]):
     ) -> dict[str, S]:
         """The subjects a run uses: the named ones in the order named, or every available one
         when none is named (external ones replace installed ones of the same name). Where the
-        kind has an ``option``, ``["none"]`` selects none."""
+        kind has an ``option``, ``["none"]`` selects none and ``["all"]`` every one."""
         if self.option and names and list(names) == [NONE]:
             return {}
+        if self.option and names and list(names) == [ALL]:
+            names = None
         available, broken = self.discover()
         for path in external_files:
             if self.external is None:
@@ -84,9 +87,9 @@ class Kind(Generic[S]):
             return available
         chosen: dict[str, S] = {}
         for name in names:
-            if self.option and name == NONE:
+            if self.option and name in (NONE, ALL):
                 raise UsageError(
-                    f"{self.option} none cannot be combined with other {self.noun}s"
+                    f"{self.option} {name} cannot be combined with other {self.noun}s"
                 )
             if name in available:
                 chosen[name] = available[name]

@@ -22,6 +22,7 @@ from lxml import etree
 from st9x.errors import SchemaError, one_line
 from st9x.st97.errors import ConversionError
 from st9x.subjects.converters.base import ConverterInfo, SchemaResult, Unsupported
+from st9x.xsdload import load_xmlschema
 
 _CLASSES: dict[str, type[Any] | None] = {
     "xmlschema": None,  # XMLSchemaConverter, the default
@@ -82,7 +83,7 @@ class XmlschemaConverter:
 
     def prepare(self, xsd_path: Path, root: str | None) -> _Prepared:
         try:
-            schema = xmlschema.XMLSchema10(str(xsd_path), allow="local", defuse="always")
+            schema = load_xmlschema(xsd_path)  # shared with the other subjects of the process
         except (xmlschema.XMLSchemaException, OSError, ValueError) as exc:
             raise SchemaError(f"xmlschema cannot load: {one_line(str(exc))}",
                               path=xsd_path) from None

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import ClassVar
-
-import jsonschema
-import referencing
-import referencing.exceptions
-import referencing.jsonschema
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, St9xError, one_line
@@ -18,23 +14,36 @@ from st9x.jsonload import load_json
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 from st9x.subjects.validators.jsonsource import pointer, read_json_schema
 
-_CLASSES = {
-    "draft3": jsonschema.Draft3Validator,
-    "draft4": jsonschema.Draft4Validator,
-    "draft6": jsonschema.Draft6Validator,
-    "draft7": jsonschema.Draft7Validator,
-    "2019-09": jsonschema.Draft201909Validator,
-    "2020-12": jsonschema.Draft202012Validator,
-}
+if TYPE_CHECKING:
+    import jsonschema
 
-_SPECIFICATIONS = {
-    "draft3": referencing.jsonschema.DRAFT3,
-    "draft4": referencing.jsonschema.DRAFT4,
-    "draft6": referencing.jsonschema.DRAFT6,
-    "draft7": referencing.jsonschema.DRAFT7,
-    "2019-09": referencing.jsonschema.DRAFT201909,
-    "2020-12": referencing.jsonschema.DRAFT202012,
-}
+# python-jsonschema is imported when a JSON Schema is first compiled, not with this module:
+# importing it builds the lark grammar of rfc3987-syntax (its IRI format checker), 1.7 s on a
+# quiet machine, which every command that lists the adapters (``st9x validate`` of an XML
+# document among them) would otherwise pay.
+_DIALECTS = ("draft3", "draft4", "draft6", "draft7", "2019-09", "2020-12")
+
+
+@cache
+def _classes() -> dict[str, Any]:
+    import jsonschema
+
+    return dict(zip(_DIALECTS, (
+        jsonschema.Draft3Validator, jsonschema.Draft4Validator, jsonschema.Draft6Validator,
+        jsonschema.Draft7Validator, jsonschema.Draft201909Validator,
+        jsonschema.Draft202012Validator,
+    ), strict=True))
+
+
+@cache
+def _specifications() -> dict[str, Any]:
+    import referencing.jsonschema
+
+    return dict(zip(_DIALECTS, (
+        referencing.jsonschema.DRAFT3, referencing.jsonschema.DRAFT4,
+        referencing.jsonschema.DRAFT6, referencing.jsonschema.DRAFT7,
+        referencing.jsonschema.DRAFT201909, referencing.jsonschema.DRAFT202012,
+    ), strict=True))
 
 
 @dataclass
@@ -49,7 +58,7 @@ class _Compiled:
                 Problem(one_line(error.message), pointer(error.absolute_path))
                 for error in self.validator.iter_errors(document)
             ]
-        except referencing.exceptions.Unresolvable as exc:
+        except _unresolvable() as exc:
             # $refs resolve lazily, while validating: surface st9x's own refusal (remote
             # location, missing local file) that the retriever raised underneath
             cause: BaseException | None = exc
@@ -61,6 +70,12 @@ class _Compiled:
         return Outcome.from_problems(problems)
 
 
+def _unresolvable() -> type[Exception]:
+    import referencing.exceptions
+
+    return referencing.exceptions.Unresolvable
+
+
 def asserted_formats() -> list[str]:
     """The ``format`` values python-jsonschema can assert here (2020-12 names).
 
@@ -69,7 +84,7 @@ def asserted_formats() -> list[str]:
     all declared through ``jsonschema[format-nongpl]``); any other format is accepted whatever
     the string. Listed in the adapter's description so a thinner environment shows.
     """
-    return sorted(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
+    return sorted(_classes()["2020-12"].FORMAT_CHECKER.checkers)
 
 
 class JsonschemaAdapter:
@@ -82,19 +97,24 @@ class JsonschemaAdapter:
             self.format,
             "jsonschema",
             version("jsonschema"),
-            tuple(_CLASSES),
+            _DIALECTS,
             "python-jsonschema, formats asserted with its FormatChecker "
             f"({', '.join(asserted_formats())})",
         )
 
     def compile(self, schema: SchemaSpec) -> _Compiled:
-        source = read_json_schema(schema, "jsonschema", _CLASSES)
-        cls = _CLASSES[source.dialect]
+        import jsonschema
+        import referencing
+
+        source = read_json_schema(schema, "jsonschema", _DIALECTS)
+        cls = _classes()[source.dialect]
         try:
             # structure only: the metaschema's "regex" format would be judged by Python's re,
             # not ECMA-262, and reject valid schemas whole; a pattern re cannot run is reported
-            # on the instances that reach it instead
-            cls.check_schema(source.document, format_checker=None)
+            # on the instances that reach it instead. Skipped when the run has checked it
+            # already (SchemaSpec.metaschema_checked)
+            if not schema.metaschema_checked:
+                cls.check_schema(source.document, format_checker=None)
         except jsonschema.SchemaError as exc:
             raise SchemaError(
                 f"not a valid {source.dialect} schema at {pointer(exc.absolute_path) or '/'}: "
@@ -102,14 +122,14 @@ class JsonschemaAdapter:
                 path=schema.path,
             ) from None
 
-        specification = _SPECIFICATIONS[source.dialect]
+        specification = _specifications()[source.dialect]
 
-        def retrieve(uri: str) -> referencing.Resource:
+        def retrieve(uri: str) -> Any:
             return referencing.Resource.from_contents(
                 source.retrieve(uri), default_specification=specification
             )
 
-        registry: referencing.Registry = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
+        registry = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
         return _Compiled(
             cls(source.document, registry=registry, format_checker=cls.FORMAT_CHECKER),
             schema.path,

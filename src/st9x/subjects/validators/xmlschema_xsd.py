@@ -15,6 +15,7 @@ from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 from st9x.subjects.validators.xmlroot import root_problem
 from st9x.subjects.validators.xsdversion import require_xsd_version
 from st9x.xmlsafe import check_encoding, schema_files
+from st9x.xsdload import load_xmlschema
 
 
 @dataclass
@@ -57,7 +58,6 @@ class _Compiled:
 class _XmlschemaAdapter:
     name: ClassVar[str]
     format: ClassVar[DataFormat] = "xml"
-    schema_class: ClassVar[type[xmlschema.XMLSchemaBase]]
     xsd_version: ClassVar[str]
 
     def info(self) -> AdapterInfo:
@@ -74,7 +74,8 @@ class _XmlschemaAdapter:
         require_xsd_version(schema, self.name, f"xsd-{self.xsd_version}")
         schema_files(schema.path, schema.allowed_roots())  # the gate for includes (F3)
         try:
-            compiled = self.schema_class(str(schema.path), allow="local", defuse="always")
+            # the model is shared with the converters of this process (st9x.xsdload)
+            compiled = load_xmlschema(schema.path, self.xsd_version)
         except xmlschema.XMLSchemaException as exc:
             line = getattr(exc, "sourceline", None)
             message = getattr(exc, "message", None) or str(exc)
@@ -92,11 +93,9 @@ class _XmlschemaAdapter:
 
 class XmlSchema10Adapter(_XmlschemaAdapter):
     name = "xmlschema-1.0"
-    schema_class = xmlschema.XMLSchema10
     xsd_version = "1.0"
 
 
 class XmlSchema11Adapter(_XmlschemaAdapter):
     name = "xmlschema-1.1"
-    schema_class = xmlschema.XMLSchema11
     xsd_version = "1.1"
