@@ -58,21 +58,38 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     for name in sorted(adapters):  # text: each verdict as soon as it is known
         records[name] = worker.run(Task(case, name))
         if args.format == "text":
+            if len(records) == 1:
+                _print_version_note(records[name])
             _print_verdict(name, records[name])
     if args.format == "json":
-        print_json(
-            {
-                "instance": str(instance),
-                "schema": str(args.schema),
-                "format": fmt,
-                "adapters": {
-                    name: {k: r[k] for k in ("verdict", "error_count", "errors")}
-                    for name, r in records.items()
-                },
-            }
-        )
+        document: dict[str, Any] = {
+            "instance": str(instance),
+            "schema": str(args.schema),
+            "format": fmt,
+            "adapters": {
+                name: {k: r[k] for k in ("verdict", "error_count", "errors")}
+                for name, r in records.items()
+            },
+        }
+        versions = next((r["st96"] for r in records.values() if "st96" in r), None)
+        if versions is not None:
+            document["st96"] = versions
+        print_json(document)
     broken = any(r["verdict"] in ("invalid", "errored") for r in records.values())
     return ExitCode.BROKEN if broken else ExitCode.OK
+
+
+def _print_version_note(record: Record) -> None:
+    """Once per document, before any error: that it is of another ST.96 version than the
+    schema, which explains most of what follows."""
+    from rich.markup import escape
+
+    from st9x.corpus.st96version import version_note
+
+    versions = record.get("st96")
+    note = version_note(record["instance"], versions) if versions else None
+    if note:
+        out.print(f"[yellow]note[/yellow]     {escape(note)}")
 
 
 def _print_verdict(name: str, record: Record) -> None:

@@ -24,6 +24,17 @@ class Times(TypedDict):
     validate: float | None
 
 
+class St96Versions(TypedDict):
+    """The ST.96 version a document declares and the one its schema is (``None``: unknown);
+    ``ipo`` the office's own version (``com:ipoVersion``), ``namespace`` the versioned
+    namespace a version 1 document's version was inferred from."""
+
+    document: str | None
+    schema: str | None
+    ipo: NotRequired[str]
+    namespace: NotRequired[str]
+
+
 class ValidationRecord(TypedDict):
     """One case under one validator."""
 
@@ -43,6 +54,7 @@ class ValidationRecord(TypedDict):
     errors: list[ProblemJSON]
     error_count: int
     times: Times
+    st96: NotRequired[St96Versions]  # only for an ST.96 document or schema
 
 
 class DecisionCheck(TypedDict):

@@ -13,11 +13,17 @@ import os
 import stat
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from st9x.corpus.model import Case, SchemaSpec
-from st9x.engine.records import ValidationRecord
+from st9x.corpus.st96version import (
+    DocumentVersion,
+    mark_extension,
+    read_document_version,
+    read_schema_version,
+)
+from st9x.engine.records import St96Versions, ValidationRecord
 from st9x.engine.tasks import Task
 from st9x.errors import SchemaInvalid, St9xError, crash_message, one_line
 from st9x.subjects.validators.base import (
@@ -53,6 +59,9 @@ class Validation:
         # 1.1 corpora of one suite) or another URI map is another compilation
         self._compiled: dict[tuple[object, ...], _Compilation] = {}
         self._hashes: dict[Path, str | None] = {}
+        # each document's head and each schema's head is read once per process, not per adapter
+        self._document_versions: dict[Path, DocumentVersion | None] = {}
+        self._schema_versions: dict[Path, str | None] = {}
 
     def run(self, task: Task) -> Record:
         case = task.case
@@ -67,6 +76,9 @@ class Validation:
                 [Problem(case.problem or "no schema for this case")],
             )
         record = base_record(case, task.adapter, self._sha256(case.instance))
+        versions = self._st96(case, record["instance_sha256"] is not None)
+        if versions is not None:
+            record["st96"] = versions
 
         compile_seconds = None
         key = (
@@ -144,6 +156,32 @@ class Validation:
             )
         return _Compilation(compiled, round(time.perf_counter() - start, 6))
 
+    def _st96(self, case: Case, readable: bool) -> St96Versions | None:
+        """The ST.96 versions of an XML instance case and its schema, when either is ST.96.
+
+        Only a file that hashed (a regular file) is read; the versions are looked at so that a
+        document of another version than its schemas can be said to be one before its errors."""
+        schema = case.schema
+        if not readable or case.kind != "instance" or schema is None or schema.kind != "xsd":
+            return None
+        if case.instance not in self._document_versions:
+            self._document_versions[case.instance] = read_document_version(case.instance)
+        if schema.path not in self._schema_versions:
+            self._schema_versions[schema.path] = read_schema_version(schema.path)
+        document = self._document_versions[case.instance]
+        schema_version = self._schema_versions[schema.path]
+        if document is None and schema_version is None:
+            return None
+        versions: St96Versions = {
+            "document": document.st96 if document else None,
+            "schema": schema_version,
+        }
+        if document and document.ipo:
+            versions["ipo"] = document.ipo
+        if document and document.namespace:
+            versions["namespace"] = document.namespace
+        return versions
+
     def _sha256(self, path: Path) -> str | None:
         if path not in self._hashes:
             self._hashes[path] = file_sha256(path)
@@ -218,7 +256,13 @@ def base_record(case: Case, adapter: str, sha256: str | None) -> Record:
 def finish_record(
     record: Record, verdict: Verdict, problems: list[Problem], count: int | None = None
 ) -> Record:
-    """Set the verdict and errors, and whether the verdict is the expected one."""
+    """Set the verdict and errors, and whether the verdict is the expected one.
+
+    In an ST.96 record an error about an element of an office's extension namespace says so
+    (whichever validator reported it), so that the reader looks for the office's extension,
+    not for a missing ST.96 element."""
+    if "st96" in record:
+        problems = [replace(p, message=mark_extension(p.message)) for p in problems]
     record["verdict"] = str(verdict)
     record["errors"] = [p.as_json() for p in problems]
     record["error_count"] = count if count is not None else len(problems)

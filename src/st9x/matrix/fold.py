@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from st9x.corpus.st96version import differs
 from st9x.engine.judge import BROKEN, Judgement, judge
 from st9x.ledger import Ledger
 
@@ -38,6 +39,7 @@ def fold(
     keys: set[tuple[str, str]] = set()
     adapters: set[str] = set()
     totals = _empty()
+    st96: dict[str, Mapping[str, Any]] = {}  # case -> the versions of an ST.96 case
 
     for record in records:
         judgement, entry = judge(record, ledger)
@@ -53,6 +55,9 @@ def fold(
             by_constraint[record["constraint"]][adapter][judgement] += 1
         verdicts[case_key][adapter] = record["verdict"]
         case_info[case_key] = {"format": record["format"], "expected": record["expected"]}
+        versions = record.get("st96")
+        if versions:
+            st96.setdefault(case_key, versions)
         first = record["errors"][0] if record["errors"] else None
         row = {
             "case": case_key,
@@ -62,6 +67,8 @@ def fold(
             "judgement": judgement.value,
             "first_error": _describe(first),
         }
+        if versions and differs(versions.get("document"), versions.get("schema")):
+            row["st96"] = {"document": versions["document"], "schema": versions["schema"]}
         if judgement in BROKEN:
             failures.append(row)
         elif judgement is Judgement.XFAIL and entry is not None:
@@ -84,7 +91,7 @@ def fold(
                 {"case": case_key, "format": info["format"], "verdicts": dict(sorted(seen.items()))}
             )
 
-    return {
+    summary: dict[str, Any] = {
         "format": SUMMARY_FORMAT,
         "tool": header.get("tool", {}),
         "corpora": [
@@ -108,6 +115,21 @@ def fold(
             for e in ledger.unused(keys, {c["id"] for c in header.get("corpora", [])}, adapters)
         ],
     }
+    if st96:
+        summary["st96_versions"] = _count_versions(st96.values())
+    return summary
+
+
+def _count_versions(cases: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """ST.96 cases counted by the version their document declares (``undeclared`` for none)
+    and by their schemas' (``unknown``): a run over an office's folder says at once which
+    versions it holds."""
+    documents: dict[str, int] = defaultdict(int)
+    schemas: dict[str, int] = defaultdict(int)
+    for versions in cases:
+        documents[versions.get("document") or "undeclared"] += 1
+        schemas[versions.get("schema") or "unknown"] += 1
+    return {"documents": dict(sorted(documents.items())), "schemas": dict(sorted(schemas.items()))}
 
 
 def document_verdict(verdicts: Iterable[str]) -> str:

@@ -22,6 +22,27 @@ def _cell(counts: Mapping[str, int]) -> str:
     return text + (f" ({', '.join(extras)})" if extras else "")
 
 
+def _versions_line(versions: Mapping[str, Mapping[str, int]]) -> str:
+    """One line counting ST.96 documents by the version they declare, and their schemas'."""
+
+    def counts(table: Mapping[str, int]) -> str:
+        return ", ".join(f"{version} {n}" for version, n in table.items())
+
+    return (
+        f"ST.96 documents by declared version: {counts(versions['documents'])}; "
+        f"by their schemas' version: {counts(versions['schemas'])}."
+    )
+
+
+def _version_prefix(failure: Mapping[str, Any]) -> str:
+    """Before a failure's first error, that its document is of another ST.96 version than its
+    schemas: the likeliest cause of every error after it."""
+    versions = failure.get("st96")
+    if not versions:
+        return ""
+    return f"(ST.96 {versions['document']} document, {versions['schema']} schemas) "
+
+
 def render_markdown(summary: Mapping[str, Any]) -> str:
     out: list[str] = ["# st9x compatibility matrix", ""]
     tool = summary.get("tool", {})
@@ -39,6 +60,9 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
         + ", ".join(f"{totals[k]} {k}" for k in SHOWN if totals.get(k))
         + f". Broken expectations: **{summary['broken']}**."
     )
+    versions = summary.get("st96_versions")
+    if versions:
+        out += ["", _versions_line(versions)]
 
     out += ["", "## Adapter × corpus", ""]
     rows = []
@@ -90,7 +114,7 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
                 f["expected"],
                 f["verdict"],
                 f["judgement"],
-                f["first_error"] or "",
+                _version_prefix(f) + (f["first_error"] or ""),
             ]
             for f in summary["failures"]
         ]
