@@ -177,6 +177,19 @@ def test_success_is_one_line_naming_what_was_written_and_the_losses(
     assert f"reported {count} loss(es)" in line
 
 
+def test_success_line_names_the_most_frequent_constructs_briefly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, losses = tmp_path / "s.json", tmp_path / "l.json"
+    assert main(["convert", "xsd", str(XSD), "-o", str(out), "--losses", str(losses)]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    counts = Counter(x["construct"] for x in json.loads(losses.read_text())).most_common()
+    assert len(counts) > 5  # the schema reports more kinds than the line names
+    named = ", ".join(f"{c} {n}" for c, n in counts[:5])
+    assert line.endswith(f"({named} and {len(counts) - 5} more construct(s))")
+    assert f"reported {sum(n for _, n in counts)} loss(es)" in line
+
+
 def test_dash_writes_the_document_to_standard_output(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -155,7 +155,7 @@ def cmd_convert(args: argparse.Namespace) -> ExitCode:
     losses = Counter(loss.construct for loss in compilation.losses)
     if args.format == "text":
         # one line on standard error, so that -o - leaves standard output to the document
-        counted = ", ".join(f"{construct} {n}" for construct, n in losses.most_common())
+        counted = _counted(losses)
         names = ", ".join("standard output" if str(p) == "-" else str(p) for p in written)
         total = sum(losses.values())
         error_line = f"st9x convert: wrote {names}; the schema conversion reported {total} loss(es)"
@@ -171,6 +171,18 @@ def cmd_convert(args: argparse.Namespace) -> ExitCode:
             }
         )
     return ExitCode.OK
+
+
+BRIEF_CONSTRUCTS = 5  # constructs named on the success line; --losses/--format json have all
+
+
+def _counted(losses: Counter[str]) -> str:
+    """``choice-order 63, choice-anyof 59, … and 13 more constructs``: the most frequent loss
+    constructs, so the line stays one line on a schema that reports twenty kinds."""
+    ranked = losses.most_common()
+    named = ", ".join(f"{construct} {n}" for construct, n in ranked[:BRIEF_CONSTRUCTS])
+    rest = len(ranked) - BRIEF_CONSTRUCTS
+    return named + (f" and {rest} more construct(s)" if rest > 0 else "")
 
 
 def _schema_to_json_schema(args: argparse.Namespace, compilation: Compilation) -> list[Path]:

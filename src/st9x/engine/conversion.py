@@ -10,7 +10,8 @@ What a converter's output goes through (:class:`~st9x.subjects.converters.base.C
   JSON validator that supports its dialect (the real adapters, on the written files);
 - ``roundtrip``: XML → JSON → XML equals the original under C14N 2.0: ``exact``,
   ``normalised`` (equal after the counted normalisations of :func:`st9x.st97.compare_xml`) or
-  ``lossy`` (with the first difference);
+  ``lossy`` (with the first difference, where it is and the reported losses that explain it,
+  :mod:`st9x.engine.roundtrip_losses`);
 - ``agreement``: the XSD verdict of every case, valid or invalid, against each JSON Schema
   verdict on its conversion; a case the converter cannot convert is ``not-convertible``;
 - ``decisions``: register decisions 1, 4, 5, 7, 8 on the generated schema and the converted
@@ -41,6 +42,7 @@ from st9x.engine.records import (
     ConversionRecord,
     SchemaConversionRecord,
 )
+from st9x.engine.roundtrip_losses import explain_lossy
 from st9x.engine.twins import all_differences, explain_twin, twin_index, twin_reasons
 from st9x.errors import St9xError, crash_message, one_line
 from st9x.outfiles import write_atomically
@@ -359,7 +361,12 @@ class ConverterSuite:
             return
         status = "exact" if result.exact else "normalised" if result.equal else "lossy"
         trip.update(status=status, normalised=dict(sorted(result.normalised.items())),
-                    difference=result.difference)
+                    difference=result.difference, where=result.where, losses=[])
+        if status == "lossy":
+            assert case.schema is not None
+            reported = state.result.losses if state.result is not None else ()
+            trip["losses"] = explain_lossy(case.instance, result,
+                                           self.ctx.loaded_xsd(case.schema), reported)
 
     def _decisions(self, case: Case, document: Any, record: CaseConversionRecord) -> None:
         try:
@@ -423,7 +430,7 @@ def case_base(name: str, claims: list[str], case: Case, xsd_verdict: str,
         "conversion": {"status": None, "message": None, "line": None, "seconds": None},
         "artefacts": {}, "json_verdicts": {}, "json_judges": [],
         "roundtrip": {"status": "skipped", "normalised": {}, "difference": None,
-                      "seconds": None},
+                      "seconds": None, "where": None, "losses": []},
         "decisions": {}, "twin": {"status": "absent", "difference": None},
     }
 

@@ -108,11 +108,24 @@ class JsonVerdict(TypedDict):
     error: str | None
 
 
+class RoundTripLoss(TypedDict):
+    """A reported loss that explains a lossy round trip, or ``construct: unexplained`` when
+    none does (``location`` and ``rule`` then null, ``reason`` says why)."""
+
+    construct: str
+    where: str  # the first differing element of the source, /p:Root/p:Child[2]
+    location: str | None  # the loss's XSD location, as the converter reported it
+    rule: str | None  # the register item (decision 5, open question 6), if any
+    reason: str
+
+
 class RoundTrip(TypedDict):
     status: str  # exact, normalised, lossy, errored, unsupported, skipped
     normalised: dict[str, int]
     difference: str | None
     seconds: float | None
+    where: NotRequired[str | None]  # lossy: the first differing element
+    losses: NotRequired[list[RoundTripLoss]]  # lossy: what explains it; else empty
 
 
 class Twin(TypedDict):

@@ -2,7 +2,8 @@
 as Markdown (``conversion-matrix.md``, no timestamps, so two runs diff cleanly).
 
 Matrices: schema conversion and losses (converter × corpus); validity of converted valid
-instances (converter × JSON validator); round trip (converter × corpus, on XSD-valid cases);
+instances (converter × JSON validator); round trip (converter × corpus, on XSD-valid cases),
+each lossy one with the reported loss constructs that explain it (or ``unexplained``);
 verdict agreement (converter × validator × constraint kind) with every gap named; decision
 conformance (converter × decision, schema and instance level); hand-written twins; and the
 judged checks (converter × check: pass, fail, xfail, xpass, errored, skipped, unchecked) with
@@ -70,6 +71,7 @@ def fold_conversions(header: Record, records: Iterable[Record],
         "xsd_adapter": header.get("xsd_adapter"),
         "schemas": {}, "schema_problems": [], "conversion": {}, "not_convertible": [],
         "validity": {}, "validity_failures": [], "roundtrip": {}, "lossy": [],
+        "lossy_constructs": {},
         "agreement": {}, "gaps": [], "gap_counts": {}, "decisions": {},
         "decision_failures": [], "twins": {}, "twin_differences": [],
     }
@@ -153,8 +155,13 @@ def _fold_case(out: dict[str, Any], r: Record, losses: Mapping[str, int]) -> Non
         _bump(out["roundtrip"], conv, corpus, trip)
         if trip in ("lossy", "errored"):
             first = (r["roundtrip"]["difference"] or "").splitlines()
+            named = [{k: x[k] for k in ("construct", "where", "rule")}
+                     for x in r["roundtrip"].get("losses", [])]
             out["lossy"].append({"converter": conv, "case": key, "status": trip,
-                                 "difference": " | ".join(first[2:6] or first[:1])})
+                                 "difference": " | ".join(first[2:6] or first[:1]),
+                                 "losses": named})
+            for construct in dict.fromkeys(x["construct"] for x in named):
+                _bump(out["lossy_constructs"], conv, construct)
         for adapter, v in r["json_verdicts"].items():
             _bump(out["validity"], conv, adapter, v["verdict"])
             if v["verdict"] in ("invalid", "errored"):

@@ -12,6 +12,16 @@ from st9x.rules.st97_register import DECISIONS
 CHECK_COLUMNS = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
 
 
+def _named_losses(losses: list[dict[str, Any]]) -> str:
+    """``choice-order (open question 6) at `/t:Root/t:Bag` ``: the constructs that explain a
+    lossy round trip, each with its register item, and where its first difference is."""
+    if not losses:
+        return ""
+    names = dict.fromkeys(f"{x['construct']} ({x['rule']})" if x.get("rule") else x["construct"]
+                          for x in losses)
+    return f"{', '.join(names)} at `{losses[0]['where']}`"
+
+
 def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
     return [*table(head, rows), ""]
 
@@ -53,9 +63,13 @@ def render_conversions(summary: dict[str, Any]) -> str:
             for conv, per in sorted(summary["roundtrip"].items())
             for corpus, c in sorted(per.items())]
     lines += _table(["converter", "corpus", *cols], rows)
+    for conv, counts in sorted(summary.get("lossy_constructs", {}).items()):
+        named = ", ".join(f"{c} {n}" for c, n in Counter(counts).most_common())
+        lines.append(f"- `{conv}` lossy round trips by explaining loss: {named}")
     for item in summary["lossy"][:20]:
+        named = _named_losses(item.get("losses", []))
         lines.append(f"- {item['status']}: `{item['case']}` × `{item['converter']}`: "
-                     f"`{item['difference'][:160]}`")
+                     + (f"{named}: " if named else "") + f"`{item['difference'][:160]}`")
     lines += ["", "## (d) Verdict agreement: XSD verdict vs JSON Schema verdict on the "
               "conversion", ""]
     cols = ["agree", "gap-accepts", "gap-rejects", "not-convertible", "errored", "skipped"]

@@ -21,6 +21,29 @@ from lxml import etree
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 
+#: Constructs whose loss only weakens the JSON Schema (a facet, a requirement, an identity
+#: constraint not checked), never what the mapper writes: they cannot explain a round trip that
+#: differs. ``sequence-order`` is here because the mapper restores sequence order itself.
+SCHEMA_ONLY = frozenset({
+    "assertion", "bound", "choice-anyof", "date-calendar", "digits", "facet", "id-idref",
+    "identity-constraint", "length", "nested-choice", "pattern", "sequence-order",
+    "union-facets", "value-constraint", "version",
+})
+
+#: The improvement-register item each construct belongs to (a resolved decision, or the open
+#: question whose option selects the mapping), so a reader can tell a loss the register chose
+#: from one nobody decided.
+REGISTER_ITEMS = {
+    "choice-anyof": "decision 5",
+    "nested-choice": "decision 5",
+    "mixed-extension": "decision 8",
+    "extension-structure": "decision 8",
+    "choice-order": "open question 6",
+    "repeated-choice": "open question 6",
+    "mixed-content": "open question 9",
+    "version": "open question 10",
+}
+
 
 @dataclass(frozen=True, order=True)
 class Loss:

@@ -30,10 +30,17 @@ XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 
 @dataclass
 class XmlComparison:
+    """The comparison's outcome. When the documents differ, ``where`` is the path of the first
+    element whose content differs (``/t:Root/t:Bag[2]``, the original's prefixes) and ``steps``
+    the element-child positions that lead to it from the root, so a caller can find that element
+    in the original and ask its schema which construct lies there."""
+
     equal: bool
     exact: bool  # equal under plain C14N 2.0, before any normalisation
     normalised: dict[str, int] = field(default_factory=dict)
     difference: str | None = None  # first lines of a diff when not equal
+    where: str | None = None
+    steps: tuple[int, ...] = ()
 
 
 def _root(doc: Any) -> Any:
@@ -138,4 +145,47 @@ def compare_xml(original: Any, roundtripped: Any) -> XmlComparison:
         return XmlComparison(True, False, counts)
     diff = difflib.unified_diff(ca.replace("><", ">\n<").splitlines(),
                                 cb.replace("><", ">\n<").splitlines(), lineterm="", n=0)
-    return XmlComparison(False, False, counts, "\n".join(list(diff)[:20]))
+    steps = _first_difference(a, b) or ()
+    return XmlComparison(False, False, counts, "\n".join(list(diff)[:20]),
+                         where=_path(a, steps), steps=steps)
+
+
+def _elements(node: Any) -> list[Any]:
+    return list(node.iterchildren(etree.Element))
+
+
+def _first_difference(a: Any, b: Any) -> tuple[int, ...] | None:
+    """The positions of the first element, in document order, whose name, attributes or text
+    differ, or whose children differ in name, number or the text between them; ``None`` when
+    the trees differ only outside elements (namespace declarations). A child out of place,
+    missing or added is its parent's difference: the parent's content model decides order and
+    number, so that is where a converter's loss would lie."""
+    if a.tag != b.tag:
+        return ()
+    if dict(a.attrib) != dict(b.attrib) or (a.text or "") != (b.text or ""):
+        return ()
+    kids_a, kids_b = _elements(a), _elements(b)
+    for index, (x, y) in enumerate(zip(kids_a, kids_b, strict=False)):
+        if x.tag != y.tag or (x.tail or "") != (y.tail or ""):
+            return ()
+        below = _first_difference(x, y)
+        if below is not None:
+            return (index, *below)
+    return () if len(kids_a) != len(kids_b) else None
+
+
+def _path(root: Any, steps: tuple[int, ...]) -> str:
+    """``/p:Root/p:Child[2]``: prefixed names, with a 1-based position among same-named
+    siblings only where there are several."""
+
+    def name(el: Any) -> str:
+        local = etree.QName(el).localname
+        return f"{el.prefix}:{local}" if el.prefix else local
+
+    parts, node = [name(root)], root
+    for index in steps:
+        siblings = _elements(node)
+        node = siblings[index]
+        same = [s for s in siblings if s.tag == node.tag]
+        parts.append(name(node) + (f"[{same.index(node) + 1}]" if len(same) > 1 else ""))
+    return "/" + "/".join(parts)
