@@ -116,7 +116,9 @@ def check_roundtrip(record: CaseConversionRecord) -> CheckResult | None:
         return CheckResult(Outcome.SKIPPED, (trip["difference"] or "to_xml unsupported",))
     if trip["status"] in ("exact", "normalised"):
         return CheckResult(Outcome.MET)
-    return CheckResult(Outcome.MISSED, (f"{trip['status']}: {trip['difference']}",))
+    named = sorted({loss["construct"] for loss in trip.get("losses") or ()})
+    because = f" ({', '.join(named)} at {trip.get('where') or '/'})" if named else ""
+    return CheckResult(Outcome.MISSED, (f"{trip['status']}{because}: {trip['difference']}",))
 
 
 def _judging(record: CaseConversionRecord) -> dict[str, Any]:
@@ -205,7 +207,10 @@ def check_schema(record: SchemaConversionRecord,
 
 def check_decisions(record: SchemaConversionRecord,
                     cases: Sequence[CaseConversionRecord]) -> CheckResult:
-    """The register decisions on the schema and on every converted instance of it."""
+    """The register decisions on the schema and on every converted instance of it; a schema
+    that was not converted was not checked (the ``schema`` check reports why)."""
+    if record["status"] != "ok":
+        return CheckResult(Outcome.SKIPPED, (f"schema not converted ({record['status']})",))
     problems = [f"schema, decision {d}: {c['detail']}" for d, c in record["decisions"].items()
                 if c["status"] not in ("pass", "n/a")]
     for case in cases:
