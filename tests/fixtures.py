@@ -54,6 +54,32 @@ INVALID_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 </Doc>
 """
 
+
+
+def many_errors_xml(count: int) -> tuple[str, list[tuple[int, int]]]:
+    """A document for DOC_XSD with ``count`` Counts that are not integers, laid out the ways a
+    real file is: one per line, two on a line after non-ASCII text, and last a start tag spread
+    over two lines (libxml2's own line is the second); returned with the (line, column) of each
+    bad Count's ``<``, counted here by hand."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<Doc xmlns="{TNS}">', "  <Name>x</Name>"]
+    places: list[tuple[int, int]] = []
+    n = 0
+    while n < count - 1:
+        if n % 3 == 0 or n + 2 == count:
+            lines.append(f"  <Count>bad{n}</Count>")
+            places.append((len(lines), 3))
+            n += 1
+        else:
+            first = f"    <Count>é{n}</Count>"  # é: one character, two bytes
+            lines.append(first + f"<Count>ü{n + 1}</Count>")
+            places += [(len(lines), 5), (len(lines), len(first) + 1)]
+            n += 2
+    lines.append("  <Count")
+    places.append((len(lines), 3))
+    lines += [f"    >last{n}</Count>", "</Doc>"]
+    return "\n".join(lines) + "\n", places
+
+
 # Valid against the XSD as a document (Other is a global element) but not the manifest's root.
 WRONG_ROOT_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 <Other xmlns="{TNS}">text</Other>

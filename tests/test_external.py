@@ -45,6 +45,9 @@ if "SLEEP" in text:
 if "BROKEN" in text:
     print("internal failure: boom", file=sys.stderr)
     sys.exit(5)
+if "COLUMNS" in text:
+    print(f"{instance}:4:12: element Count: not an integer")
+    sys.exit(3)
 if "INVALID" in text:
     print(f"{instance}:7: element Count: not an integer")
     print(f"{instance}:9: element Name: too long", file=sys.stderr)
@@ -120,6 +123,15 @@ def test_verdicts_from_exit_codes(tmp_path: Path, config: Path, schema: Path) ->
     broken = run_one(worker, "pycheck", spec, write(tmp_path / "b.xml", "<BROKEN/>"))
     assert broken["verdict"] == "errored"
     assert_one_line(broken["errors"][0]["message"], "pycheck", "exited with 5", "boom")
+
+
+def test_a_column_in_the_output_is_kept(tmp_path: Path, config: Path, schema: Path) -> None:
+    worker = Worker(select_adapters(["pycheck"], [config]))
+    record = run_one(worker, "pycheck", xsd_spec(schema), write(tmp_path / "c.xml", "<COLUMNS/>"))
+    assert record["verdict"] == "invalid"
+    assert record["errors"] == [
+        {"message": "element Count: not an integer", "line": 4, "column": 12}
+    ]
 
 
 def test_schema_placeholder_is_substituted(tmp_path: Path, config: Path) -> None:

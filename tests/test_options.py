@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from st9x.cli import _parser
-from st9x.engine.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from st9x.engine.limits import DEFAULT_MAX_ERRORS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from st9x.options import SHARED, SHARED_OPTIONS, FrontEnd, SharedOption, value_from_pytest
 
 # one value per option, given on the command line of each front end
@@ -26,6 +26,7 @@ GIVEN: dict[str, tuple[list[str], Any]] = {
     "expect": (["unknown"], "unknown"),
     "timeout": (["2.5"], 2.5),
     "memory_mb": (["512"], 512),
+    "max_errors": (["5"], 5),
 }
 
 
@@ -58,6 +59,7 @@ def test_st9x_run_exposes_every_option_with_its_defaults() -> None:
     assert defaults.in_process is False
     assert defaults.timeout == DEFAULT_TIMEOUT
     assert defaults.memory_mb == DEFAULT_MEMORY_MB
+    assert defaults.max_errors == DEFAULT_MAX_ERRORS
     for option in SHARED_OPTIONS:
         args = _parser().parse_args(["run", *_argv(option, option.cli)])
         assert getattr(args, option.dest) == _expected(option, "cli"), option.dest
@@ -77,6 +79,7 @@ def test_the_pytest_plugin_exposes_every_option_with_its_defaults(
     assert value_from_pytest(pytestconfig, "in_process") is True
     assert value_from_pytest(pytestconfig, "memory_mb") is None
     assert value_from_pytest(pytestconfig, "timeout") == DEFAULT_TIMEOUT
+    assert value_from_pytest(pytestconfig, "max_errors") == DEFAULT_MAX_ERRORS
 
 
 def test_the_pytest_plugin_reads_every_flag(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from st9x.engine.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from st9x.engine.limits import DEFAULT_MAX_ERRORS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 T = TypeVar("T")
 FrontEnd = Literal["cli", "pytest"]
@@ -184,6 +184,16 @@ SHARED_OPTIONS: tuple[SharedOption, ...] = (
             f"(default: {DEFAULT_MEMORY_MB})",
             pytest="with --isolate: address-space limit of each worker process (default: none)",
         ),
+    ),
+    SharedOption(
+        dest="max_errors",
+        cli=("--max-errors",),
+        pytest=("--max-errors",),
+        type=int,
+        default=DEFAULT_MAX_ERRORS,
+        metavar="N",
+        help="errors kept (and shown) per case x adapter; every error is still counted; 0: all "
+        f"(default: {DEFAULT_MAX_ERRORS})",
     ),
 )
 SHARED = {option.dest: option for option in SHARED_OPTIONS}

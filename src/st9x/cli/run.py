@@ -171,6 +171,8 @@ def _resume_selection(args: argparse.Namespace) -> None:
     # recorded has no such key: the defaults, as that run had unless it named some)
     args.converter = selection.get("converters", [])
     args.converter_file = [Path(p) for p in selection.get("converter_files", [])]
+    # the records still to run keep as many errors as those already written
+    args.max_errors = selection.get("max_errors", args.max_errors)
     args.out = args.resume
 
 
@@ -260,6 +262,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         "jobs": args.jobs or default_jobs(),
         "timeout": args.timeout,
         "memory_mb": args.memory_mb,
+        "max_errors": args.max_errors,
     }
     if args.peer:
         selection.update(
@@ -271,6 +274,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         converters,
         conversion_out=args.out,
         twin_corpora=twin_corpora(corpora) if converters else (),
+        max_errors=args.max_errors,
     )
     if args.in_process:
         executor: Executor = SerialExecutor(worker)

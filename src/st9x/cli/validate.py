@@ -1,5 +1,9 @@
 """``st9x validate``: one instance against one schema under every adapter of its format, with
-each verdict and its located errors, for a person (text) or a script (``--format json``)."""
+each verdict and its located errors, for a person (text) or a script (``--format json``).
+
+Each error of an invalid instance is printed as ``file:line:column: location: message``, the
+form editors and CI annotations jump to; errors beyond ``--max-errors`` are counted in one line
+saying how to see them all."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from st9x.errors import UsageError
 from st9x.options import add_cli_options
 
 if TYPE_CHECKING:
+    from st9x.engine.records import ProblemJSON
     from st9x.engine.records import ValidationRecord as Record
 
 _STYLES = {"valid": "green", "invalid": "red", "errored": "yellow", "skipped": "dim"}
@@ -28,7 +33,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_validate)
     p.add_argument("instance", type=Path)
     p.add_argument("--schema", type=Path, required=True, help="XSD or JSON Schema file")
-    add_cli_options(p, ("adapter", "external"))
+    add_cli_options(p, ("adapter", "external", "max_errors"))
     p.add_argument("--root", default=None, help="XSD: required document root ({ns}Name or Name)")
     add_format_option(p)
 
@@ -53,21 +58,21 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     if not adapters:
         raise UsageError(f"no {fmt} adapter selected")
     case = Case("cli", instance.stem, instance.resolve(), fmt, schema, source=str(instance))
-    worker = Worker(adapters)
+    worker = Worker(adapters, max_errors=args.max_errors)
     records: dict[str, Any] = {}
     for name in sorted(adapters):  # text: each verdict as soon as it is known
         records[name] = worker.run(Task(case, name))
         if args.format == "text":
             if len(records) == 1:
                 _print_version_note(records[name])
-            _print_verdict(name, records[name])
+            _print_verdict(name, records[name], str(instance))
     if args.format == "json":
         document: dict[str, Any] = {
             "instance": str(instance),
             "schema": str(args.schema),
             "format": fmt,
             "adapters": {
-                name: {k: r[k] for k in ("verdict", "error_count", "errors")}
+                name: {k: r[k] for k in ("verdict", "error_count", "errors_omitted", "errors")}
                 for name, r in records.items()
             },
         }
@@ -92,14 +97,26 @@ def _print_version_note(record: Record) -> None:
         out.print(f"[yellow]note[/yellow]     {escape(note)}")
 
 
-def _print_verdict(name: str, record: Record) -> None:
+def _print_verdict(name: str, record: Record, instance: str) -> None:
     verdict = record["verdict"]
     style = _STYLES[verdict]
     out.print(f"[{style}]{verdict:8}[/{style}] {name}")
     for error in record["errors"]:
-        where = error.get("location") or ""
-        if error.get("line"):
-            where = f"line {error['line']}" + (f", {where}" if where else "")
-        echo(f"         {where + ': ' if where else ''}{error['message']}")
-    if record["error_count"] > len(record["errors"]):
-        out.print(f"         ... {record['error_count'] - len(record['errors'])} more")
+        echo(f"         {_located(error, instance) if verdict == 'invalid' else error['message']}")
+    omitted = record.get("errors_omitted", record["error_count"] - len(record["errors"]))
+    if omitted:
+        echo(f"         ... {omitted} more errors not shown (--max-errors 0 shows all)")
+
+
+def _located(error: ProblemJSON, instance: str) -> str:
+    """``file:line:column: location: message``, with what is known of the place.
+
+    Only an invalid instance's errors are placed in it: an errored record's message names the
+    file it is about itself (the schema, say), with its own line."""
+    where = instance
+    if error.get("line"):
+        where += f":{error['line']}"
+        if error.get("column"):
+            where += f":{error['column']}"
+    location = error.get("location")
+    return f"{where}: {location + ': ' if location else ''}{error['message']}"

@@ -7,6 +7,9 @@ import os
 
 DEFAULT_TIMEOUT = 30.0  # seconds a task may take before its worker process is killed
 DEFAULT_MEMORY_MB = 4096  # address space of each worker process
+# errors kept per record (0: all); every error is counted, the rest are left out of the record
+# so that one instance broken everywhere cannot swell the results file by megabytes
+DEFAULT_MAX_ERRORS = 100
 
 
 def default_jobs() -> int:

@@ -17,6 +17,7 @@ class ProblemJSON(TypedDict):
     message: str
     location: NotRequired[str | None]
     line: NotRequired[int | None]
+    column: NotRequired[int | None]
 
 
 class Times(TypedDict):
@@ -52,7 +53,8 @@ class ValidationRecord(TypedDict):
     verdict: str | None
     ok: bool | None
     errors: list[ProblemJSON]
-    error_count: int
+    error_count: int  # every error the validator found
+    errors_omitted: NotRequired[int]  # of those, not kept in ``errors`` (the run's error cap)
     times: Times
     st96: NotRequired[St96Versions]  # only for an ST.96 document or schema
 

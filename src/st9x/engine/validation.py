@@ -23,6 +23,7 @@ from st9x.corpus.st96version import (
     read_document_version,
     read_schema_version,
 )
+from st9x.engine.limits import DEFAULT_MAX_ERRORS
 from st9x.engine.records import St96Versions, ValidationRecord
 from st9x.engine.tasks import Task
 from st9x.errors import SchemaInvalid, St9xError, crash_message, one_line
@@ -51,10 +52,16 @@ class _Compilation:
 
 class Validation:
     """Holds the validators and the compiled schemas of one process; each schema is compiled
-    once per validator for the life of the process (a run, a pytest session, a pool worker)."""
+    once per validator for the life of the process (a run, a pytest session, a pool worker).
 
-    def __init__(self, adapters: Mapping[str, Adapter]) -> None:
+    ``max_errors`` is how many errors a record keeps (0: all); it travels with the validation
+    into every worker process, so the cap is applied where the errors are found."""
+
+    def __init__(
+        self, adapters: Mapping[str, Adapter], *, max_errors: int = DEFAULT_MAX_ERRORS
+    ) -> None:
         self.adapters = dict(adapters)
+        self.max_errors = max_errors
         # keyed by what compiling depends on: the same file under another dialect (XSD 1.0 and
         # 1.1 corpora of one suite) or another URI map is another compilation
         self._compiled: dict[tuple[object, ...], _Compilation] = {}
@@ -110,7 +117,9 @@ class Validation:
         except Unsupported as exc:
             outcome = Outcome(Verdict.SKIPPED, (Problem(one_line(str(exc))),), 1)
         except St9xError as exc:
-            outcome = Outcome(Verdict.ERRORED, (Problem(str(exc), None, exc.line),), 1)
+            outcome = Outcome(
+                Verdict.ERRORED, (Problem(str(exc), None, exc.line, exc.column),), 1
+            )
         except KeyboardInterrupt:
             raise  # the user's request to stop: the run ends (and keeps what it has)
         except BaseException as exc:
@@ -122,7 +131,9 @@ class Validation:
             problem = Problem(_not_an_outcome(task.adapter, outcome))
             outcome = Outcome(Verdict.ERRORED, (problem,), 1)
         record["times"]["validate"] = round(time.perf_counter() - start, 6)
-        return finish_record(record, outcome.verdict, list(outcome.errors), outcome.error_count)
+        return finish_record(
+            record, outcome.verdict, list(outcome.errors), outcome.error_count, self.max_errors
+        )
 
     def _compile(self, adapter: Adapter, schema: SchemaSpec) -> _Compilation:
         start = time.perf_counter()
@@ -249,23 +260,34 @@ def base_record(case: Case, adapter: str, sha256: str | None) -> Record:
         "ok": None,
         "errors": [],
         "error_count": 0,
+        "errors_omitted": 0,
         "times": {"compile": None, "validate": None},
     }
 
 
 def finish_record(
-    record: Record, verdict: Verdict, problems: list[Problem], count: int | None = None
+    record: Record,
+    verdict: Verdict,
+    problems: list[Problem],
+    count: int | None = None,
+    max_errors: int = 0,
 ) -> Record:
     """Set the verdict and errors, and whether the verdict is the expected one.
 
     In an ST.96 record an error about an element of an office's extension namespace says so
     (whichever validator reported it), so that the reader looks for the office's extension,
-    not for a missing ST.96 element."""
+    not for a missing ST.96 element.
+
+    The first ``max_errors`` problems are kept (0: all of them); ``error_count`` stays the
+    number the validator found and ``errors_omitted`` says how many of those the record does
+    not hold, so a cut list is never mistaken for the whole."""
+    kept = problems[:max_errors] if max_errors > 0 else problems
     if "st96" in record:
-        problems = [replace(p, message=mark_extension(p.message)) for p in problems]
+        kept = [replace(p, message=mark_extension(p.message)) for p in kept]
     record["verdict"] = str(verdict)
-    record["errors"] = [p.as_json() for p in problems]
-    record["error_count"] = count if count is not None else len(problems)
+    record["errors"] = [p.as_json() for p in kept]
+    record["error_count"] = max(count if count is not None else 0, len(problems))
+    record["errors_omitted"] = record["error_count"] - len(kept)
     expected = record["expected"]
     if expected != "unknown" and verdict != Verdict.SKIPPED:
         record["ok"] = str(verdict) == expected

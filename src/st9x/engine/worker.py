@@ -19,6 +19,7 @@ from st9x.engine.conversion import (
     lost_conversion,
     make_context,
 )
+from st9x.engine.limits import DEFAULT_MAX_ERRORS
 from st9x.engine.records import Record
 from st9x.engine.tasks import Step, Task
 from st9x.engine.validation import Validation, base_record, finish_record
@@ -30,7 +31,8 @@ class Worker:
     """Runs tasks of every step with the subjects of one run.
 
     ``conversion_out`` is where converter steps write their artefacts (a run's output folder);
-    ``twin_corpora`` are corpora whose pairs give the hand-written JSON twin of an XML case.
+    ``twin_corpora`` are corpora whose pairs give the hand-written JSON twin of an XML case;
+    ``max_errors`` is how many errors a validation record keeps (0: all).
     """
 
     def __init__(
@@ -41,10 +43,11 @@ class Worker:
         conversion_out: Path | None = None,
         twin_corpora: Iterable[Corpus] = (),
         conversion: ConversionContext | None = None,
+        max_errors: int = DEFAULT_MAX_ERRORS,
     ) -> None:
         self.adapters = dict(adapters)
         self.converters = dict(converters or {})
-        self.validation = Validation(self.adapters)
+        self.validation = Validation(self.adapters, max_errors=max_errors)
         self._conversion = conversion
         self._conversion_out = conversion_out
         self._twin_corpora = list(twin_corpora)

@@ -4,7 +4,9 @@ A matrix counts judgements (pass, fail, errored, skipped, xfail, xpass, unchecke
 against a dimension: the corpus, each tag, each constraint kind. Beside the counts it lists,
 case by case, where validators of the same format disagree, the failures, and the verdicts on
 cases that had no expectation, because a count says *that* something differs and the list says
-*what*. Everything is sorted so that two summaries of two runs diff cleanly.
+*what*. Each failure says how many errors the validator found and how many of them the run's
+error cap left out of the record, and the summary adds them up, so a short list of errors is
+never read as the whole. Everything is sorted so that two summaries of two runs diff cleanly.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def fold(
     adapters: set[str] = set()
     totals = _empty()
     st96: dict[str, Mapping[str, Any]] = {}  # case -> the versions of an ST.96 case
+    omitted_total = omitted_records = 0  # errors found but not kept, and in how many records
 
     for record in records:
         judgement, entry = judge(record, ledger)
@@ -59,6 +62,11 @@ def fold(
         if versions:
             st96.setdefault(case_key, versions)
         first = record["errors"][0] if record["errors"] else None
+        # results written before errors_omitted was recorded: what the count says is missing
+        left_out = record.get("errors_omitted", record["error_count"] - len(record["errors"]))
+        if left_out:
+            omitted_total += left_out
+            omitted_records += 1
         row = {
             "case": case_key,
             "adapter": adapter,
@@ -66,6 +74,8 @@ def fold(
             "verdict": record["verdict"],
             "judgement": judgement.value,
             "first_error": _describe(first),
+            "error_count": record["error_count"],
+            "errors_omitted": left_out,
         }
         if versions and differs(versions.get("document"), versions.get("schema")):
             row["st96"] = {"document": versions["document"], "schema": versions["schema"]}
@@ -114,6 +124,11 @@ def fold(
             {"case": e.case if isinstance(e.case, str) else list(e.case), "adapter": e.adapter}
             for e in ledger.unused(keys, {c["id"] for c in header.get("corpora", [])}, adapters)
         ],
+        "errors_omitted": {
+            "total": omitted_total,
+            "records": omitted_records,
+            "cap": (header.get("selection") or {}).get("max_errors"),
+        },
     }
     if st96:
         summary["st96_versions"] = _count_versions(st96.values())

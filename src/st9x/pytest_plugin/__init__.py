@@ -78,7 +78,9 @@ def _ledger(config: pytest.Config) -> Ledger:
 def _worker(config: pytest.Config) -> Worker:
     """One worker per pytest process, so each schema compiles once per adapter per session."""
     if _WORKER not in config.stash:
-        config.stash[_WORKER] = Worker(_adapters(config))
+        config.stash[_WORKER] = Worker(
+            _adapters(config), max_errors=value_from_pytest(config, "max_errors")
+        )
     return config.stash[_WORKER]
 
 
@@ -239,8 +241,9 @@ class CaseItem(pytest.Item):
         if not value_from_pytest(self.config, "in_process"):
             # in-process, a validator stuck in C code (a ReDoS pattern in Python's re) cannot
             # be interrupted and hangs the session (F10): a killable worker bounds it
+            cap = value_from_pytest(self.config, "max_errors")
             executor = ProcessExecutor(
-                _adapters(self.config),
+                Worker(_adapters(self.config), max_errors=cap),
                 jobs=1,
                 timeout=value_from_pytest(self.config, "timeout"),
                 memory_mb=value_from_pytest(self.config, "memory_mb"),
@@ -275,8 +278,12 @@ def _explain(record: Record) -> str:
     for error in record["errors"][:8]:
         where = error.get("location") or ""
         if error.get("line"):
-            where = f"line {error['line']}" + (f" {where}" if where else "")
+            column = f":{error['column']}" if error.get("column") else ""
+            where = f"line {error['line']}{column}" + (f" {where}" if where else "")
         lines.append(f"  - {where + ': ' if where else ''}{error['message']}")
+    more = record["error_count"] - min(len(record["errors"]), 8)
+    if more > 0:
+        lines.append(f"  ... and {more} more of {record['error_count']} errors")
     return "\n".join(lines)
 
 

@@ -43,6 +43,28 @@ def _version_prefix(failure: Mapping[str, Any]) -> str:
     return f"(ST.96 {versions['document']} document, {versions['schema']} schemas) "
 
 
+def _omitted(omitted: Mapping[str, Any] | None) -> str:
+    """The sentence saying how many errors the results left out, if any: a record with 5 of
+    30 errors must not read as an instance with 5 errors."""
+    if not omitted or not omitted["total"]:
+        return ""
+    cap = omitted["cap"]
+    kept = f"at most {cap} kept per record" if cap else "the run's error cap"
+    return (
+        f" Errors found but not kept: **{omitted['total']}** in {omitted['records']} "
+        f"record(s) ({kept}; `--max-errors 0` keeps all)."
+    )
+
+
+def _errors(row: Mapping[str, Any]) -> str:
+    """A failure's error count, with how many of them the record left out."""
+    count = row.get("error_count")
+    if count is None:
+        return ""
+    left_out = row.get("errors_omitted") or 0
+    return f"{count} ({left_out} not kept)" if left_out else str(count)
+
+
 def render_markdown(summary: Mapping[str, Any]) -> str:
     out: list[str] = ["# st9x compatibility matrix", ""]
     tool = summary.get("tool", {})
@@ -59,6 +81,7 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
         "Totals: "
         + ", ".join(f"{totals[k]} {k}" for k in SHOWN if totals.get(k))
         + f". Broken expectations: **{summary['broken']}**."
+        + _omitted(summary.get("errors_omitted"))
     )
     versions = summary.get("st96_versions")
     if versions:
@@ -115,10 +138,13 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
                 f["verdict"],
                 f["judgement"],
                 _version_prefix(f) + (f["first_error"] or ""),
+                _errors(f),
             ]
             for f in summary["failures"]
         ]
-        out += table(["case", "adapter", "expected", "verdict", "judgement", "first error"], rows)
+        out += table(
+            ["case", "adapter", "expected", "verdict", "judgement", "first error", "errors"], rows
+        )
     else:
         out.append("None.")
 

@@ -1,9 +1,10 @@
 """The one small interface every validator adapter implements.
 
 An adapter compiles a schema once and then validates instances against the compiled form. It
-only translates: the library's own result becomes an :class:`Outcome` (a verdict plus errors with
-a location: an XPath for XML, a JSON Pointer for JSON). Everything else (timing, caching, crash
-handling, expectations) is the engine's job, so an adapter stays a page long and a third party
+only translates: the library's own result becomes an :class:`Outcome` (a verdict plus every error
+with a location: an XPath for XML, a JSON Pointer for JSON, and the line and column in the file
+where they can be known). Everything else (timing, caching, crash handling, expectations, how
+many errors a record keeps) is the engine's job, so an adapter stays a page long and a third party
 can add one through the ``st9x.validators`` entry-point group without touching st9x.
 
 Modelled on python-jsonschema's ``protocols.py``: a Protocol, not a base class to inherit.
@@ -18,8 +19,6 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from st9x.corpus.model import DataFormat, SchemaSpec
 
-MAX_ERRORS = 20  # errors kept per record; the count of all of them is kept too
-
 
 class Verdict(StrEnum):
     VALID = "valid"
@@ -30,11 +29,13 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class Problem:
-    """One error a validator reported, located where the user can find it."""
+    """One error a validator reported, located where the user can find it: ``location`` in the
+    document's structure, ``line`` and ``column`` (1-based, in characters) in its text."""
 
     message: str
     location: str | None = None
     line: int | None = None
+    column: int | None = None
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"message": self.message}
@@ -42,12 +43,19 @@ class Problem:
             out["location"] = self.location
         if self.line is not None:
             out["line"] = self.line
+        if self.column is not None:
+            out["column"] = self.column
         return out
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What validating one instance gave: ``valid`` or ``invalid`` with the errors."""
+    """What validating one instance gave: ``valid`` or ``invalid`` with the errors.
+
+    An adapter reports every error it finds; the engine keeps as many as the run's error cap
+    allows and records how many it left out, so the cap is one setting of the run rather than
+    a constant in each adapter. ``error_count`` is the number of errors the validator found (an
+    adapter that could only keep some says how many there were in all)."""
 
     verdict: Verdict
     errors: tuple[Problem, ...] = ()
@@ -57,7 +65,7 @@ class Outcome:
     def from_problems(cls, problems: list[Problem]) -> Outcome:
         if not problems:
             return cls(Verdict.VALID)
-        return cls(Verdict.INVALID, tuple(problems[:MAX_ERRORS]), len(problems))
+        return cls(Verdict.INVALID, tuple(problems), len(problems))
 
 
 class Unsupported(Exception):

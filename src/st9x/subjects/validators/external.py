@@ -29,7 +29,8 @@ from st9x.errors import SchemaError, UsageError, one_line
 from st9x.subjects.external import load_subjects
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 
-_LINE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):\s*(?P<rest>.*)$")
+# "file:line: message" or "file:line:column: message", as xmllint and most checkers print
+_LINE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):(?:(?P<column>\d+):)?\s*(?P<rest>.*)$")
 
 
 @dataclass
@@ -74,7 +75,8 @@ def _relevant(line: str, instance: Path) -> bool:
 def _problem(line: str, instance: Path) -> Problem:
     match = _LINE.match(line.strip())
     if match:
-        return Problem(one_line(match["rest"]), None, int(match["line"]))
+        column = int(match["column"]) if match["column"] else None
+        return Problem(one_line(match["rest"]), None, int(match["line"]), column or None)
     return Problem(one_line(line))
 
 

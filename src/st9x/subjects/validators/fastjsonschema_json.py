@@ -14,6 +14,7 @@ from st9x.errors import SchemaError, one_line
 from st9x.jsonload import load_json
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 from st9x.subjects.validators.jsondialect import mapped_path
+from st9x.subjects.validators.jsonpositions import locate_pointers
 from st9x.subjects.validators.jsonsource import pointer, read_json_schema
 
 _SUPPORTED = ("draft4", "draft6", "draft7")
@@ -35,7 +36,8 @@ class _Compiled:
         except fastjsonschema.JsonSchemaValueException as exc:
             # fastjsonschema stops at the first error: one problem, the path without its "data" root
             parts = list(exc.path or [])[1:]
-            return Outcome.from_problems([Problem(one_line(exc.message), pointer(parts))])
+            problem = Problem(one_line(exc.message), pointer(parts))
+            return Outcome.from_problems(locate_pointers(instance, [problem]))
         return Outcome.from_problems([])
 
 

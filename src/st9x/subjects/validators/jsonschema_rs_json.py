@@ -13,6 +13,7 @@ from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import one_line
 from st9x.jsonload import load_json
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.jsonpositions import locate_pointers
 from st9x.subjects.validators.jsonsource import pointer, read_json_schema
 
 # one class per dialect: validator_for() would read $schema and, without one, apply 2020-12
@@ -37,7 +38,7 @@ class _Compiled:
             Problem(one_line(error.message), pointer(error.instance_path))
             for error in self.validator.iter_errors(document)
         ]
-        return Outcome.from_problems(problems)
+        return Outcome.from_problems(locate_pointers(instance, problems))
 
 
 class JsonschemaRsAdapter:

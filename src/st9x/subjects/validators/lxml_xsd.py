@@ -11,6 +11,7 @@ from lxml import etree
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, SchemaInvalid, one_line
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.xmlpositions import locate_elements
 from st9x.subjects.validators.xmlroot import root_problem
 from st9x.subjects.validators.xsdversion import require_xsd_version
 from st9x.xmlsafe import parse_xml, schema_files
@@ -23,16 +24,38 @@ class _Compiled:
 
     def validate(self, instance: Path) -> Outcome:
         document = parse_xml(instance)
-        problems: list[Problem] = []
+        located: list[tuple[Problem, int | None]] = []
         wrong_root = root_problem(document.getroot().tag, self.spec)
         if wrong_root:
-            problems.append(wrong_root)
+            located.append((wrong_root, 0))
         if not self.schema.validate(document):
-            problems.extend(
-                Problem(one_line(entry.message), entry.path or None, entry.line or None)
-                for entry in self.schema.error_log
+            entries = list(self.schema.error_log)
+            numbers = _element_numbers(document, {entry.line for entry in entries})
+            located.extend(
+                (
+                    Problem(
+                        one_line(entry.message),
+                        entry.path or None,
+                        entry.line or None,
+                        entry.column or None,  # 0: libxml2 did not say
+                    ),
+                    numbers.get(entry.path),
+                )
+                for entry in entries
             )
-        return Outcome.from_problems(problems)
+        return Outcome.from_problems(locate_elements(instance, located))
+
+
+def _element_numbers(document: etree._ElementTree, lines: set[int]) -> dict[str, int]:
+    """The document-order number of each element on one of ``lines``, by its path.
+
+    libxml2 names an error's element by the path ``getpath`` gives (both are libxml2's
+    ``xmlGetNodePath``) and by its line; only the elements on those lines need a path."""
+    numbers: dict[str, int] = {}
+    for number, element in enumerate(document.getroot().iter(etree.Element)):
+        if element.sourceline in lines:
+            numbers[document.getpath(element)] = number
+    return numbers
 
 
 class LxmlAdapter:

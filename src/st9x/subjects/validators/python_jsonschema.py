@@ -12,6 +12,7 @@ from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, St9xError, one_line
 from st9x.jsonload import load_json
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.jsonpositions import locate_pointers
 from st9x.subjects.validators.jsonsource import pointer, read_json_schema
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class _Compiled:
             if cause is not None:
                 raise cause from None
             raise SchemaError(f"cannot resolve $ref {exc.ref!r}", path=self.schema_path) from None
-        return Outcome.from_problems(problems)
+        return Outcome.from_problems(locate_pointers(instance, problems))
 
 
 def _unresolvable() -> type[Exception]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from xml.etree.ElementTree import ParseError
 
 import xmlschema
@@ -12,6 +12,7 @@ import xmlschema
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import InstanceError, SchemaError, SchemaInvalid, one_line
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.xmlpositions import locate_elements
 from st9x.subjects.validators.xmlroot import root_problem
 from st9x.subjects.validators.xsdversion import require_xsd_version
 from st9x.xmlsafe import check_encoding, schema_files
@@ -44,15 +45,37 @@ class _Compiled:
             raise InstanceError(
                 f"not well-formed XML: {one_line(str(exc))}", path=instance, line=line
             ) from None
-        problems: list[Problem] = []
+        located: list[tuple[Problem, int | None]] = []
         wrong_root = root_problem(resource.root.tag, self.spec)
         if wrong_root:
-            problems.append(wrong_root)
-        for error in self.schema.iter_errors(resource, use_location_hints=False):
-            problems.append(
-                Problem(one_line(error.reason or error.message), error.path, error.sourceline)
+            located.append((wrong_root, 0))
+        errors = list(self.schema.iter_errors(resource, use_location_hints=False))
+        wanted = {id(error.elem) for error in errors if error.elem is not None}
+        numbers = _element_numbers(resource.root, wanted)
+        located.extend(
+            (
+                Problem(one_line(error.reason or error.message), error.path, error.sourceline),
+                numbers.get(id(error.elem)) if error.elem is not None else None,
             )
-        return Outcome.from_problems(problems)
+            for error in errors
+        )
+        return Outcome.from_problems(locate_elements(instance, located))
+
+
+def _element_numbers(root: Any, wanted: set[int]) -> dict[int, int]:
+    """The document-order number of each element whose ``id`` is in ``wanted``.
+
+    ElementTree keeps no line numbers, but an error names its element; the element's place in
+    document order is what :func:`locate_elements` turns into a line and column. Comments and
+    processing instructions (a tag that is not a string) are not elements."""
+    numbers: dict[int, int] = {}
+    if not wanted:
+        return numbers
+    elements = (element for element in root.iter() if isinstance(element.tag, str))
+    for number, element in enumerate(elements):
+        if id(element) in wanted:
+            numbers[id(element)] = number
+    return numbers
 
 
 class _XmlschemaAdapter:
