@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,16 @@ def test_the_peer_kinds_named_in_help_are_the_loaders() -> None:
     from st9x.corpus.peer import KINDS
 
     assert PEER_KINDS == KINDS
+
+
+def test_validating_xml_imports_no_json_schema_library(tmp_path: Path) -> None:
+    """``st9x validate`` of a small XML document: its time goes to compiling the schema, not to
+    importing python-jsonschema (whose IRI format checker builds a grammar on import)."""
+    (tmp_path / "s.xsd").write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+        '<xs:element name="a" type="xs:int"/></xs:schema>'
+    )
+    (tmp_path / "a.xml").write_text("<a>1</a>")
+    modules = _imported("validate", str(tmp_path / "a.xml"), "--schema", str(tmp_path / "s.xsd"))
+    assert {"lxml.etree", "xmlschema"} <= modules  # the measurement itself works
+    assert not {"jsonschema", "rfc3987_syntax"} & modules

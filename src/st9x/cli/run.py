@@ -250,6 +250,8 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
     peers, peers_failed = _load_peers(args)
     failed += peers_failed
     corpora += [c for peer in peers for c in peer.corpora]
+    if failed and not corpora:
+        return ExitCode.BROKEN  # each corpus that failed to load was reported; nothing is left
     selection = {
         "corpora": named,
         "adapters": sorted(adapters),

@@ -99,7 +99,7 @@ def read_document_version(path: Path) -> DocumentVersion | None:
             continue
         seen += 1
         for name, value in item.attrib.items():
-            local = etree.QName(name).localname
+            local = str(name).rsplit("}", 1)[-1]  # not etree.QName: it refuses names like ':'
             if local == "st96Version" and st96 is None:
                 st96 = str(value).strip()
             elif local == "ipoVersion" and ipo is None:

@@ -37,6 +37,7 @@ import orjson
 from lxml import etree
 
 from st9x.corpus.model import Case, Corpus, SchemaSpec
+from st9x.engine.budget import CONVERTED_SCHEMA_BUDGET, BudgetExceeded, cpu_budget
 from st9x.engine.records import (
     CaseConversionRecord,
     ConversionRecord,
@@ -253,9 +254,15 @@ class ConverterSuite:
             if adapter_name not in self.ctx.json_judges and checked == "compiled":
                 spec = replace(json_spec, metaschema_checked=True)
             try:
-                state.validators[adapter_name] = adapter.compile(spec)
+                with cpu_budget(CONVERTED_SCHEMA_BUDGET):
+                    state.validators[adapter_name] = adapter.compile(spec)
                 state.record["validators"][adapter_name] = {"status": "compiled",
                                                             "message": None}
+            except BudgetExceeded as exc:
+                message = f"{adapter_name}: {exc} compiling this schema"
+                state.validators[adapter_name] = ("errored", message)
+                state.record["validators"][adapter_name] = {"status": "errored",
+                                                            "message": message}
             except Unsupported as exc:
                 state.validators[adapter_name] = ("skipped", one_line(str(exc)))
                 state.record["validators"][adapter_name] = {"status": "skipped",
