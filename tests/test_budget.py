@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -29,10 +28,8 @@ def _spin() -> None:
 
 def test_a_block_past_its_budget_is_interrupted() -> None:
     before = signal.getsignal(signal.SIGPROF)
-    started = time.process_time()
     with pytest.raises(BudgetExceeded, match=r"gave up after 0\.2 s of CPU time"), cpu_budget(0.2):
         _spin()
-    assert time.process_time() - started >= 0.2
     assert signal.getsignal(signal.SIGPROF) == before  # the previous handler is back
     with cpu_budget(5):  # a block within its budget runs as usual
         total = sum(range(1000))
