@@ -116,7 +116,8 @@ def register(sub: Any) -> None:
         description="Fold DIR/results.jsonl (and DIR/conversions.jsonl) into summary.json, "
         "matrix.md, conversion-summary.json and conversion-matrix.md again, judged with the "
         "given ledger, without running anything: after editing the ledger, or on results "
-        "copied from another machine.",
+        "copied from another machine. A record that is not the only one of its task, or that "
+        "names a corpus or adapter its header does not list, is refused naming its line.",
     )
     p.set_defaults(handler=cmd_report)
     p.add_argument("directory", type=Path, metavar="DIR", help="the output folder of st9x run")
