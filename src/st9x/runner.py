@@ -19,9 +19,10 @@ from st9x import formats
 from st9x.corpus.load import embedded_corpora_dir, load_corpus
 from st9x.corpus.model import Corpus
 from st9x.engine.executors import Executor
+from st9x.engine.recorded import check_records, in_header, record_key
 from st9x.engine.records import Header, Record
-from st9x.engine.results import CONVERSIONS_NAME, RESULTS_NAME, read_results
-from st9x.engine.run import execute, record_key
+from st9x.engine.results import CONVERSIONS_NAME, RESULTS_NAME, read_numbered
+from st9x.engine.run import execute
 from st9x.engine.tasks import CONVERSION_STEPS, Step, Task
 from st9x.engine.worker import Worker
 from st9x.errors import FormatError, St9xError
@@ -165,16 +166,22 @@ def run_conversions(
 
 
 def rebuild(out_dir: Path, ledger: Ledger) -> RunOutput:
-    """The matrices of an earlier run, folded again from its results files (checked against
-    their formats) with ``ledger``; nothing runs."""
+    """The matrices of an earlier run, folded again from its results files with ``ledger``;
+    nothing runs. Every line is checked against its format, and every record must be the only
+    one of its task and name a corpus and subject its file's header lists: a file that breaks
+    a rule is refused (naming the line) before anything is written."""
     results = out_dir / RESULTS_NAME
     if not results.is_file():
         raise FormatError("no results file here: not the output of st9x run", path=results)
-    header, records, _ = read_results(results)
+    header, numbered, _ = read_numbered(results)
+    records = check_records(results, numbered, in_header(header))
     conversion_header, conversion_records = None, []
     conversions = out_dir / CONVERSIONS_NAME
     if conversions.is_file():
-        conversion_header, conversion_records, _ = read_results(conversions, "conversions")
+        conversion_header, numbered, _ = read_numbered(conversions, "conversions")
+        conversion_records = check_records(
+            conversions, numbered, in_header(conversion_header, "conversions")
+        )
     summary, conversion_summary, paths = write_reports(
         out_dir, header, records, ledger, conversion_header, conversion_records
     )

@@ -346,7 +346,8 @@ def test_full_disk_keeps_valid_results_and_resumes(tmp_path: Path) -> None:
     if footer is not None:  # the short footer may still fit where the record did not
         assert footer["interrupted"] is True and footer["records"] == len(records)
 
-    resumed = cli("run", "--resume", out, "--quiet")  # (converter suites off, as in the run)
+    # the corpus is named again: a resumed run takes no path from its results file
+    resumed = cli("run", "--resume", out, "--corpus", corpus, "--quiet")  # (no converter suites)
     assert resumed.returncode == 0, resumed.stderr[-1500:]
     _, records, footer = results(out)
     assert footer is not None and footer["interrupted"] is False
@@ -417,7 +418,9 @@ def test_interrupted_run_keeps_every_record_and_resumes(tmp_path: Path, how: str
         assert footer["records"] == done_before
     assert (out / "summary.json").exists() == (how != "sigkill")
 
-    resumed = cli("run", "--resume", out, "--quiet")  # (converter suites off, as in the run)
+    # the corpus and the external adapter are named again: none is taken from the results file
+    resumed = cli("run", "--resume", out, "--corpus", tmp_path / "corpus",
+                  "--external", tmp_path / "slow.toml", "--quiet")  # (no converter suites)
     assert resumed.returncode == 0, resumed.stderr[-1500:]
     assert f"resumed: {done_before} records kept" in resumed.stdout
     _, records, footer = results(out)
@@ -488,8 +491,9 @@ def _slow_converter(path: Path) -> Path:
 
 def test_interrupted_converter_suites_keep_their_records_and_resume(tmp_path: Path) -> None:
     """Ctrl-C while the converter suites run: ``conversions.jsonl`` holds only whole records
-    and an ``interrupted`` footer, and ``--resume`` (which takes the converter selection from
-    the run's header) runs exactly the missing steps: nothing lost, nothing twice."""
+    and an ``interrupted`` footer, and ``--resume`` (which takes the converter names from the
+    run's header, and the converter file given again) runs exactly the missing steps: nothing
+    lost, nothing twice."""
     total = 20
     corpus = make_xml_corpus(tmp_path / "corpus", total)
     out = tmp_path / "out"
@@ -521,7 +525,8 @@ def test_interrupted_converter_suites_keep_their_records_and_resume(tmp_path: Pa
     assert footer["type"] == "footer" and footer["interrupted"] is True
     assert footer["records"] == len(lines) - 2  # header and footer aside
 
-    resumed = cli("run", "--resume", out, "--quiet", converters=True)
+    resumed = cli("run", "--resume", out, "--corpus", corpus, "--quiet",
+                  "--converter-file", tmp_path / "slow.toml", converters=True)
     assert resumed.returncode == 0, resumed.stderr[-1500:]
     assert f"converter suites resumed: {len(lines) - 2} records kept" in resumed.stdout
     lines = list(iter_results(conversions, kind="conversions"))

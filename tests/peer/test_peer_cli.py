@@ -115,7 +115,9 @@ def test_resume_reloads_the_peers(suites: tuple[Path, Path], tmp_path: Path) -> 
     assert main(argv) == 0
     lines = (out / "results.jsonl").read_text().splitlines()
     (out / "results.jsonl").write_text("\n".join(lines[:10]) + "\n")  # cut: 9 records kept
-    assert main(["run", "--resume", str(out), "--quiet", "--in-process"]) == 0
+    resume = ["run", "--resume", str(out), "--quiet", "--in-process"]
+    assert main(resume) == 2  # the suite is named again: no path is taken from a results file
+    assert main([*resume, "--peer", "w3c-xsd", str(w3c)]) == 0
     _, records, _ = read_results(out / "results.jsonl")
     assert len(records) == 17 * 3
 

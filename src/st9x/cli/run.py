@@ -85,7 +85,12 @@ def register(sub: Any) -> None:
         default=None,
         metavar="DIR",
         help="finish an interrupted run in DIR: keep its records, run only the missing "
-        "ones with the same corpora, adapters, tags and converters",
+        "ones with the adapters, tags and converter suites its header names. A results file is "
+        "data: no path, command or plug-in is taken from it, so --corpus, --peer, --external "
+        "and --converter-file are given again and must be the run's own (the same folders; "
+        "TOML files with the same SHA-256); without --corpus the run must have been of the "
+        "embedded corpora. A duplicated record, or one of a task the run does not plan, is "
+        "refused naming its line",
     )
     p.add_argument(
         "--converter",
@@ -111,7 +116,8 @@ def register(sub: Any) -> None:
         description="Fold DIR/results.jsonl (and DIR/conversions.jsonl) into summary.json, "
         "matrix.md, conversion-summary.json and conversion-matrix.md again, judged with the "
         "given ledger, without running anything: after editing the ledger, or on results "
-        "copied from another machine.",
+        "copied from another machine. A record that is not the only one of its task, or that "
+        "names a corpus or adapter its header does not list, is refused naming its line.",
     )
     p.set_defaults(handler=cmd_report)
     p.add_argument("directory", type=Path, metavar="DIR", help="the output folder of st9x run")
@@ -143,37 +149,6 @@ def _load_peers(args: argparse.Namespace) -> tuple[list[PeerLoad], int]:
             )
         peers.append(peer)
     return peers, failed
-
-
-def _resume_selection(args: argparse.Namespace) -> None:
-    """Take corpora, adapters, tags and converter suites from the interrupted run's header."""
-    from st9x.engine.results import RESULTS_NAME, iter_results
-
-    results = args.resume / RESULTS_NAME
-    header = next(iter_results(results, check=False), None)
-    if not header or header.get("type") != "header":
-        raise UsageError("cannot resume: no results header", path=results)
-    selection = header.get("selection", {})
-    args.peer = [(p["kind"], p["path"]) for p in selection.get("peers", [])]
-    args.sample = selection.get("sample")
-    args.seed = selection.get("seed") or 0
-    if args.peer:  # the peer corpora are loaded from their suites again, not from the cache
-        args.corpus = selection.get("corpora", [])
-    else:
-        args.corpus = selection.get("corpora") or [c["path"] for c in header.get("corpora", [])]
-    args.adapter = selection.get("adapters", [])
-    args.tag = selection.get("tags", [])
-    # a header written before expectations were recorded comes from runs that expected nothing
-    # of directories without a manifest
-    args.expect = selection.get("expect", "unknown")
-    args.external = [Path(p) for p in selection.get("external", [])]
-    # the converter suites run again as chosen then (a header written before converters were
-    # recorded has no such key: the defaults, as that run had unless it named some)
-    args.converter = selection.get("converters", [])
-    args.converter_file = [Path(p) for p in selection.get("converter_files", [])]
-    # the records still to run keep as many errors as those already written
-    args.max_errors = selection.get("max_errors", args.max_errors)
-    args.out = args.resume
 
 
 def _check_tags(corpora: list[Corpus], tags: list[str]) -> None:
@@ -229,6 +204,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
     )
 
     from st9x.cli.loading import load_corpora
+    from st9x.cli.resume import file_fingerprints, resume_selection
     from st9x.engine.executors import Executor, SerialExecutor
     from st9x.engine.isolation import ProcessExecutor
     from st9x.engine.worker import Worker
@@ -236,8 +212,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
     from st9x.runner import run, twin_corpora
     from st9x.subjects.registry import select_adapters, select_converters
 
-    if args.resume:
-        _resume_selection(args)
+    recorded = resume_selection(args) if args.resume else None
     adapters = select_adapters(args.adapter, args.external)
     ledger = load_ledger(args.ledger)
     corpora, failed = (
@@ -250,6 +225,8 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
     peers, peers_failed = _load_peers(args)
     failed += peers_failed
     corpora += [c for peer in peers for c in peer.corpora]
+    if recorded is not None:
+        recorded.check(named, [(peer.kind, Path(peer.path)) for peer in peers])
     if failed and not corpora:
         return ExitCode.BROKEN  # each corpus that failed to load was reported; nothing is left
     selection = {
@@ -258,8 +235,10 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         "tags": list(args.tag),
         "expect": args.expect,
         "external": [str(Path(p).resolve()) for p in args.external],
+        "external_sha256": file_fingerprints(args.external),
         "converters": list(args.converter),
         "converter_files": [str(Path(p).resolve()) for p in args.converter_file],
+        "converter_files_sha256": file_fingerprints(args.converter_file),
         "executor": "in-process" if args.in_process else "processes",
         "jobs": args.jobs or default_jobs(),
         "timeout": args.timeout,

@@ -16,6 +16,7 @@ import os
 import platform
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -239,13 +240,27 @@ class ResultsWriter:
                 self.close(interrupted=kind is not None)
 
 
-def recover(path: Path, kind: str = "results") -> tuple[dict[str, Any], list[Record]]:
-    """Prepare an interrupted results file of format ``kind`` (``results`` or
-    ``conversions``) for resuming: keep the header and every whole record, cut off the footer
-    and a last line that was half written, and return what was kept."""
+@dataclass(frozen=True)
+class Interrupted:
+    """What an interrupted results file holds, read but not yet touched: its header, every whole
+    record with the line it stands on, and how many bytes those whole lines take (what
+    :func:`cut_to_whole` keeps)."""
+
+    header: dict[str, Any]
+    records: list[tuple[int, Record]]
+    whole: int
+    header_line: int = 1
+
+
+def read_interrupted(path: Path, kind: str = "results") -> Interrupted:
+    """Read an interrupted results file of format ``kind`` (``results`` or ``conversions``) for
+    resuming: the header and every whole record, each checked against the format; the footer and
+    a last line that was half written are left aside. Nothing is written here, so that a file
+    refused later (a foreign or duplicated record) is left as it was."""
     wanted = RECORD_TYPES[kind]
     header: dict[str, Any] | None = None
-    records: list[dict[str, Any]] = []
+    header_line = 1
+    records: list[tuple[int, Record]] = []
     good = 0
     try:
         data = path.read_bytes()
@@ -266,26 +281,44 @@ def recover(path: Path, kind: str = "results") -> tuple[dict[str, Any], list[Rec
                 break  # a last line cut short by the interruption
             what = document.get("type") if isinstance(document, dict) else None
             if what == "header" and header is None:
-                header = document
+                _check_line(kind, document, path, number)
+                header, header_line = document, number
                 good = end
             elif what in wanted:
-                formats.check(kind, document, path=path)
-                records.append(document)  # type: ignore[arg-type]
+                _check_line(kind, document, path, number)
+                records.append((number, document))
                 good = end
             elif what != "footer":
                 raise FormatError(f"unexpected line of type {what!r}", path=path, line=number)
         offset = end
     if header is None:
         raise FormatError("no header line: nothing to resume", path=path)
-    with path.open("r+b") as handle:
-        handle.truncate(min(good, len(data)))
-    return header, records
+    return Interrupted(header, records, min(good, len(data)), header_line)
 
 
-def iter_results(
+def cut_to_whole(path: Path, interrupted: Interrupted) -> None:
+    """Cut the footer and a half-written last line off a file read by
+    :func:`read_interrupted`, so that records can be appended after its whole ones."""
+    try:
+        with path.open("r+b") as handle:
+            handle.truncate(interrupted.whole)
+    except OSError as exc:
+        raise OutputError(f"cannot resume: {exc.strerror or exc}", path=path) from None
+
+
+def _check_line(kind: str, document: Any, path: Path, number: int) -> None:
+    """One line against the format of its file, refused with the line it stands on."""
+    try:
+        formats.check(kind, document, path=path)
+    except FormatError as exc:
+        raise FormatError(exc.message, path=path, line=number) from None
+
+
+def iter_numbered(
     path: Path, *, check: bool = True, kind: str = "results"
-) -> Iterator[dict[str, Any]]:
-    """Read a results file line by line, checking each line against its format."""
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Read a results file line by line, checking each line against its format; each document
+    comes with the line it stands on, so that a later check can name it."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -299,28 +332,42 @@ def iter_results(
             except orjson.JSONDecodeError as exc:
                 raise FormatError(f"not valid JSON: {exc.msg}", path=path, line=number) from None
             if check:
-                try:
-                    formats.check(kind, document, path=path)
-                except FormatError as exc:
-                    raise FormatError(exc.message, path=path, line=number) from None
-            yield document
+                _check_line(kind, document, path, number)
+            yield number, document
 
 
-def read_results(
+def iter_results(
+    path: Path, *, check: bool = True, kind: str = "results"
+) -> Iterator[dict[str, Any]]:
+    """Read a results file line by line, checking each line against its format."""
+    for _, document in iter_numbered(path, check=check, kind=kind):
+        yield document
+
+
+def read_numbered(
     path: Path, kind: str = "results"
-) -> tuple[dict[str, Any], list[Any], dict[str, Any] | None]:
-    """Header, records and footer (None when the run was cut short) of a results file."""
+) -> tuple[dict[str, Any], list[tuple[int, Any]], dict[str, Any] | None]:
+    """Header, records with their line numbers, and footer (None when the run was cut short)
+    of a results file."""
     header: dict[str, Any] | None = None
     footer = None
     records = []
-    for document in iter_results(path, kind=kind):
+    for number, document in iter_numbered(path, kind=kind):
         what = document["type"]
         if what == "header":
             header = document
         elif what == "footer":
             footer = document
         else:
-            records.append(document)
+            records.append((number, document))
     if header is None:
         raise FormatError("no header line", path=path)
     return header, records, footer
+
+
+def read_results(
+    path: Path, kind: str = "results"
+) -> tuple[dict[str, Any], list[Any], dict[str, Any] | None]:
+    """Header, records and footer (None when the run was cut short) of a results file."""
+    header, records, footer = read_numbered(path, kind)
+    return header, [record for _, record in records], footer

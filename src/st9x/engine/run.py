@@ -4,7 +4,8 @@ This is the engine behind ``st9x run`` (through :mod:`st9x.runner`, which folds 
 matrices afterwards); pytest drives the same :class:`~st9x.engine.worker.Worker` item by item.
 Validation records go to ``results.jsonl`` and converter records to ``conversions.jsonl``, by
 one writer class each with a header and a footer. A run can be resumed: the whole records
-already in its files are kept and only the missing tasks run.
+already in its files are checked against the plan (:mod:`st9x.engine.recorded`) and kept, and
+only the missing tasks run.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from typing import Any
 from st9x import formats
 from st9x.corpus.model import Corpus
 from st9x.engine.executors import Executor, SerialExecutor
+from st9x.engine.recorded import check_records, check_resumed_header, in_plan, record_key
 from st9x.engine.records import Header, Record
 from st9x.engine.results import (
     CONVERSIONS_NAME,
     RESULTS_NAME,
+    Interrupted,
     ResultsWriter,
+    cut_to_whole,
     make_conversion_header,
     make_header,
-    recover,
+    read_interrupted,
 )
 from st9x.engine.tasks import CONVERSION_STEPS, Step, Task, plan
 from st9x.engine.worker import Worker
@@ -51,29 +55,40 @@ class Execution:
     paths: dict[str, Path] = field(default_factory=dict)
 
 
-def record_key(record: Mapping[str, Any]) -> tuple[str, ...]:
-    """The key of the task that produced ``record`` (as :attr:`Task.key`)."""
-    kind = record["type"]
-    if kind == "record":
-        return (f"{record['corpus']}/{record['case']}", record["adapter"])
-    step = Step.CONVERT_SCHEMA if kind == "schema" else Step.CONVERT_CASE
-    item = record["schema"] if kind == "schema" else record["case"]
-    return (str(step), f"{record['corpus']}/{item}", record["converter"])
+@dataclass(frozen=True)
+class _Resumed:
+    """The records an interrupted run keeps, each file's checked before either is touched."""
+
+    header: Header
+    records: list[Record]
+    conversions: list[Record]
+    results_file: Interrupted
 
 
-def _kept(path: Path, kind: str, wanted: set[tuple[str, ...]]) -> list[Record]:
-    """The whole records of an interrupted conversions file that belong to this run's plan
-    (the first record of a task wins); a missing file keeps nothing. The file is written anew
-    from them, so what it held besides is gone."""
-    if not path.is_file():
-        return []
-    _, records = recover(path, kind)
-    kept: dict[tuple[str, ...], Record] = {}
-    for record in records:
-        key = record_key(record)
-        if key in wanted:
-            kept.setdefault(key, record)
-    return list(kept.values())
+def _resumed(
+    results_path: Path,
+    conversions_path: Path,
+    corpora: Sequence[Corpus],
+    adapters: Mapping[str, Adapter],
+    wanted: set[tuple[str, ...]],
+) -> _Resumed:
+    """Read both files of an interrupted run and check them against this run's plan: the
+    header must describe these corpora and adapters, and every record must be the only one of a
+    task the plan holds. A file that breaks a rule is refused (:class:`FormatError` naming its
+    line) and nothing is written; the conversions file, when there is one, is written anew from
+    its records, so it is read whole here rather than cut."""
+    previous = read_interrupted(results_path)
+    check_resumed_header(
+        results_path, previous.header, (c.id for c in corpora), adapters, previous.header_line
+    )
+    rule = in_plan(wanted)
+    records = check_records(results_path, previous.records, rule)
+    conversions: list[Record] = []
+    if conversions_path.is_file():
+        conversions = check_records(
+            conversions_path, read_interrupted(conversions_path, "conversions").records, rule
+        )
+    return _Resumed(previous.header, records, conversions, previous)
 
 
 def execute(
@@ -95,8 +110,10 @@ def execute(
     """Plan every task of the selection and run it; write ``results.jsonl`` (and
     ``conversions.jsonl`` when converters run) into ``out_dir``.
 
-    With ``resume``, the files in ``out_dir`` must exist: their whole records that belong to
-    this plan are kept and only the missing tasks run. KeyboardInterrupt (SIGINT, or SIGTERM
+    With ``resume``, the files in ``out_dir`` must exist: their whole records are kept and only
+    the missing tasks run. A record of a task this plan does not hold, a second record of one
+    task, or a header naming other corpora or adapters is refused (:class:`FormatError` naming
+    the file and line) before anything is written. KeyboardInterrupt (SIGINT, or SIGTERM
     turned into it by the CLI) ends the run early with every finished record written and each
     file closed by a footer saying ``interrupted``.
 
@@ -119,10 +136,10 @@ def execute(
     conversions_path = out_dir / CONVERSIONS_NAME
     kept: list[Record] = []
     kept_conversions: list[Record] = []
+    resumed = None
     if resume:
-        header, kept = recover(results_path)
-        kept_conversions = _kept(conversions_path, "conversions", wanted)
-        kept = [r for r in kept if record_key(r) in wanted]
+        resumed = _resumed(results_path, conversions_path, corpora, adapters, wanted)
+        header, kept, kept_conversions = resumed.header, resumed.records, resumed.conversions
     else:
         header = make_header(
             corpora, adapters, dict(selection or {"tags": list(tags), "adapters": sorted(adapters)})
@@ -150,6 +167,8 @@ def execute(
     started = time.perf_counter()
     interrupted = False
     by_key = {t.key: t for t in tasks}
+    if resumed is not None:  # every check passed: the file may now be cut to its whole records
+        cut_to_whole(results_path, resumed.results_file)
     with contextlib.ExitStack() as stack:
         writer = stack.enter_context(
             ResultsWriter(results_path, None if resume else header, append=resume)
