@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from st9x.errors import InstanceError, SchemaError
+from st9x.filelimit import read_limited
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -63,7 +64,7 @@ def _lone_surrogate(document: Any) -> str | None:
 
 def load_json(path: Path, error: type[InstanceError] | type[SchemaError] = InstanceError) -> Any:
     try:
-        data = path.read_bytes()
+        data = read_limited(path, error)  # a file over the size limit is refused unread
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", path=path) from None
     try:

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlparse
 from lxml import etree
 
 from st9x.errors import InstanceError, SchemaError
+from st9x.filelimit import oversize, read_limited
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -87,7 +88,11 @@ def check_encoding(
 ) -> None:
     """Refuse a file whose byte order mark and XML declaration disagree, for validators that
     read files themselves (xmlschema) rather than through :func:`parse_xml`: the refusal must
-    be the same whichever validator reads the file. Only the start of the file is read."""
+    be the same whichever validator reads the file. Only the start of the file is read; a
+    file over st9x's size limit is refused as :func:`parse_xml` refuses it."""
+    big = oversize(path)
+    if big:
+        raise error(big, path=path)
     try:
         with path.open("rb") as handle:
             head = handle.read(512)
@@ -102,9 +107,9 @@ def parse_xml(
     path: Path, error: type[InstanceError] | type[SchemaError] = InstanceError
 ) -> etree._ElementTree:
     """Parse an XML file safely; a syntax or encoding problem becomes one line naming the file
-    and line."""
+    and line, and so does a file over st9x's size limit (it is refused before it is read)."""
     try:
-        data = path.read_bytes()
+        data = read_limited(path, error)
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", path=path) from None
     conflict = _encoding_conflict(data)

@@ -22,6 +22,7 @@ import orjson
 from st9x.cli.console import add_format_option, err, print_json
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import St9xError, UsageError, one_line
+from st9x.filelimit import read_limited
 from st9x.outfiles import write_atomically
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ def _json_to_xml(args: argparse.Namespace, compilation: Compilation) -> list[Pat
 
     source: Path = args.source
     try:
-        document = jsonio.loads(source.read_bytes())
+        document = jsonio.loads(read_limited(source, St9xError))  # refused unread if too large
     except json.JSONDecodeError as exc:
         raise St9xError(
             f"not JSON: {exc.msg}", path=source, line=exc.lineno, column=exc.colno

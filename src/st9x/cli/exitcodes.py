@@ -11,3 +11,6 @@ class ExitCode(IntEnum):
     # entry that now passes, a failed conversion
     BROKEN = 1
     USAGE = 2  # the command line itself was wrong
+    # stopped by Ctrl-C or SIGTERM before the command could finish (128 + SIGINT, as a shell
+    # reports it); a run interrupted while running cases keeps its records and exits 1
+    INTERRUPTED = 130

@@ -8,14 +8,14 @@ The options ``run`` shares with the pytest plugin (what to run, how to isolate i
 from __future__ import annotations
 
 import argparse
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from st9x.cli.console import echo, err, error, out
 from st9x.cli.exitcodes import ExitCode
-from st9x.engine.limits import default_jobs
+from st9x.engine.limits import DEFAULT_MAX_FILE_MB, default_jobs
 from st9x.errors import St9xError, UsageError
+from st9x.filelimit import ENV_VAR, max_file_mb
 from st9x.options import add_cli_options
 
 if TYPE_CHECKING:
@@ -72,6 +72,14 @@ def register(sub: Any) -> None:
         help="output directory (default: reports/latest)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no matrix on stdout")
+    p.add_argument(
+        "--max-file-mb",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"largest file st9x reads, in MiB; a larger instance is an errored case and a larger "
+        f"schema is left out with a note (default: ${ENV_VAR} or {DEFAULT_MAX_FILE_MB})",
+    )
     p.add_argument(
         "--jobs",
         type=int,
@@ -190,10 +198,6 @@ def _converters(
     return {}
 
 
-def _stop_on_sigterm(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # handled like Ctrl-C: finished records are kept, matrices folded
-
-
 def cmd_run(args: argparse.Namespace) -> ExitCode:
     from rich.progress import (
         BarColumn,
@@ -244,6 +248,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         "timeout": args.timeout,
         "memory_mb": args.memory_mb,
         "max_errors": args.max_errors,
+        "max_file_mb": max_file_mb(),
     }
     if args.peer:
         selection.update(
@@ -263,7 +268,6 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         executor = ProcessExecutor(
             worker, jobs=selection["jobs"], timeout=args.timeout, memory_mb=args.memory_mb or None
         )
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     for corpus in corpora:
         for note in corpus.notes:
             err.print(f"st9x: warning: {note}", markup=False)

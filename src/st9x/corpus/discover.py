@@ -13,6 +13,11 @@ expects ``valid`` unless told otherwise: by the ``expect`` argument (``st9x run 
 unknown`` for a survey that only shows what each validator says), or by an
 :data:`EXPECT_FILE` in the case's directory or an ancestor below the corpus root (the nearest
 wins), e.g. a folder of documents kept to show rejections says ``expect = "invalid"``.
+
+Indexing runs before any worker, time-out or memory limit exists, so it reads as little as it
+can: an instance only up to its root's start tag, and no file over st9x's size limit
+(:mod:`st9x.filelimit`) at all; such an instance is an errored case naming its size, such a
+schema is left out with a note.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from lxml import etree
 
 from st9x.corpus.model import Case, Corpus, Expected, SchemaSpec, data_format_of
 from st9x.errors import CorpusError, InstanceError, SchemaError, St9xError
+from st9x.filelimit import oversize, read_limited
 from st9x.text import writable
 from st9x.xmlsafe import XSD_NS, XSI_NS, is_remote, local_target, parse_xml
 
@@ -85,6 +91,9 @@ def discover(root: Path, expect: Expected = "valid") -> Corpus:
         schema: SchemaSpec | None = None
         problem: str | None = None
         try:
+            big = oversize(path)  # errored for its size, never opened
+            if big:
+                raise InstanceError(big, path=path)
             root_name, hints = _root_and_hints(path)
             candidates = declared_by.get(root_name, [])
             chosen = _choose(root_name, candidates, hints)
@@ -116,7 +125,10 @@ def discover(root: Path, expect: Expected = "valid") -> Corpus:
             continue
         problem = None
         schema = None
-        if len(json_schemas) == 1:
+        big = oversize(path)
+        if big:
+            problem = str(InstanceError(big, path=path))
+        elif len(json_schemas) == 1:
             schema = schemas[_ident(root, json_schemas[0])]
         else:
             problem = (
@@ -182,7 +194,7 @@ def _expectations(root: Path, default: Expected) -> dict[Path, Expected]:
         if path.is_symlink() or not path.is_file() or _leads_outside(root, path):
             continue
         try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
+            document = tomllib.loads(read_limited(path, CorpusError).decode("utf-8"))
         except (OSError, UnicodeError) as exc:
             raise CorpusError(f"cannot read: {exc}", path=path) from None
         except tomllib.TOMLDecodeError as exc:
@@ -332,8 +344,18 @@ def _choose(root_name: str, candidates: list[Path], hints: dict[str, str]) -> Pa
 
 
 def _looks_like_json_schema(path: Path) -> bool:
+    """Whether a .json file is a JSON Schema (an object with ``$schema``). A file over the size
+    limit is not read (it is then an instance, errored for its size); a file whose bytes do
+    not even spell ``schema`` is not parsed, so that sniffing a folder of large instances does
+    not build each one's tree in this process."""
     try:
-        document = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        data = read_limited(path, CorpusError)
+    except (OSError, St9xError):
+        return False
+    if b"schema" not in data:
+        return False
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError:
         return False
     return isinstance(document, dict) and "$schema" in document

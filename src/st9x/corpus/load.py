@@ -12,6 +12,7 @@ from st9x.corpus.discover import discover
 from st9x.corpus.manifest import MANIFEST_NAME, load_manifest
 from st9x.corpus.model import Corpus, Expected
 from st9x.errors import CorpusError
+from st9x.filelimit import read_limited
 
 
 def embedded_corpora_dir() -> Path:
@@ -37,8 +38,8 @@ def default_corpus_paths() -> list[Path]:
 
 def _is_default(path: Path) -> bool:
     try:
-        document = orjson.loads((path / MANIFEST_NAME).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        document = orjson.loads(read_limited(path / MANIFEST_NAME, CorpusError))
+    except (OSError, orjson.JSONDecodeError, CorpusError):
         return True  # let loading report the broken manifest
     return not (isinstance(document, dict) and document.get("default") is False)
 

@@ -3,7 +3,8 @@
 The manifest is checked against its JSON Schema first (``st9x/formats/manifest.schema.json``)
 and then for what a schema cannot say: ids unique, cases naming schemas that exist, and paths
 that stay inside the corpus once symlinks are resolved. Problems that concern one case only (a
-missing instance file, a path escaping the corpus) are kept on the case and become ``errored``
+missing instance file, a path escaping the corpus, an instance over the size limit of
+:mod:`st9x.filelimit`) are kept on the case and become ``errored``
 records, so one bad line does not cost the rest of the corpus.
 """
 
@@ -17,14 +18,16 @@ import orjson
 from st9x import formats
 from st9x.corpus.model import Case, Corpus, SchemaKind, SchemaSpec, data_format_of
 from st9x.errors import ManifestError, St9xError
+from st9x.filelimit import oversize, read_limited
 
 MANIFEST_NAME = "manifest.json"
 
 
 def read_json_file(path: Path, error: type[St9xError] = ManifestError) -> Any:
-    """Read a JSON data file of st9x's own, reporting syntax errors with line and column."""
+    """Read a JSON data file of st9x's own, reporting syntax errors with line and column (and
+    refusing, unread, a file over st9x's size limit)."""
     try:
-        data = path.read_bytes()
+        data = read_limited(path, error)
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", path=path) from None
     try:
@@ -101,6 +104,10 @@ def load_manifest(path: Path) -> Corpus:
                 f"{MANIFEST_NAME}: instance path {entry['instance']!r} leads outside the corpus"
             )
             instance = root / entry["instance"]
+        else:
+            big = oversize(instance)  # run as errored for every adapter, never opened
+            if big:
+                problem = f"{entry['instance']}: {big}"
         fmt = data_format_of(instance)
         if fmt is None:
             raise ManifestError(

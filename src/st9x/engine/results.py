@@ -31,6 +31,7 @@ from st9x.corpus.model import Corpus
 from st9x.engine.records import Header, Record
 from st9x.engine.validation import file_sha256
 from st9x.errors import FormatError, OutputError, crash_message
+from st9x.filelimit import oversize
 from st9x.subjects.converters.base import Converter
 from st9x.subjects.validators.base import Adapter
 from st9x.text import writable
@@ -79,9 +80,14 @@ def corpus_fingerprint(corpus: Corpus) -> dict[str, Any]:
     are read, in chunks: this runs in the parent, which has no memory limit, so a symlink to a
     file outside (or to ``/dev/zero``, or a FIFO) counts by its name only (F4). Names are hashed
     as the bytes they are on disk (surrogate escapes), so a name that is not UTF-8 is no error.
+
+    Nor is there a time-out yet: a file over st9x's size limit (:mod:`st9x.filelimit`) counts by
+    its name and size, unread, and a note in the header says so; a terabyte (a sparse file costs
+    nothing to make) would otherwise be hashed for an hour before the first case runs.
     """
     digest = hashlib.sha256()
     files = 0
+    notes: list[str] = []
     root = corpus.root.resolve()
     found: list[Path] = []
     for directory, _dirs, names in os.walk(corpus.root):
@@ -93,14 +99,22 @@ def corpus_fingerprint(corpus: Corpus) -> dict[str, Any]:
         except (OSError, RuntimeError):
             target = None
         inside = target is not None and (target == root or root in target.parents)
+        big = oversize(path) if inside else None
+        if big:
+            try:
+                size = os.stat(path).st_size
+            except OSError:
+                size = -1
+            digest.update(rel + b"\0size " + str(size).encode())
+            notes.append(f"{writable(rel.decode('utf-8', 'surrogateescape'))}: not hashed: {big}")
+            files += 1
+            continue
         sha = file_sha256(path) if inside else None
         if sha is None and not path.is_symlink():
             continue  # not a regular file (a FIFO, a socket): as before, not part of the tree
         digest.update(rel + b"\0" + (bytes.fromhex(sha) if sha else b"outside"))
         files += 1
-    manifest_sha = (
-        hashlib.sha256(corpus.manifest.read_bytes()).hexdigest() if corpus.manifest else None
-    )
+    manifest_sha = file_sha256(corpus.manifest) if corpus.manifest else None
     return {
         "id": corpus.id,
         "path": str(corpus.root),
@@ -109,7 +123,7 @@ def corpus_fingerprint(corpus: Corpus) -> dict[str, Any]:
         "tree_sha256": digest.hexdigest(),
         "files": files,
         "cases": len(corpus.cases),
-        "notes": list(corpus.notes),
+        "notes": [*corpus.notes, *notes],
     }
 
 

@@ -26,7 +26,8 @@ from st9x.corpus.st96version import (
 from st9x.engine.limits import DEFAULT_MAX_ERRORS
 from st9x.engine.records import St96Versions, ValidationRecord
 from st9x.engine.tasks import Task
-from st9x.errors import SchemaInvalid, St9xError, crash_message, one_line
+from st9x.errors import InstanceError, SchemaInvalid, St9xError, crash_message, one_line
+from st9x.filelimit import oversize
 from st9x.subjects.validators.base import (
     Adapter,
     CompiledSchema,
@@ -81,6 +82,13 @@ class Validation:
                 base_record(case, task.adapter, None),
                 Verdict.ERRORED,
                 [Problem(case.problem or "no schema for this case")],
+            )
+        big = oversize(case.instance)
+        if big:  # neither hashed nor handed to a validator: it would be read whole
+            return finish_record(
+                base_record(case, task.adapter, None),
+                Verdict.ERRORED,
+                [Problem(str(InstanceError(big, path=case.instance)))],
             )
         record = base_record(case, task.adapter, self._sha256(case.instance))
         versions = self._st96(case, record["instance_sha256"] is not None)

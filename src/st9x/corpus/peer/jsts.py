@@ -36,7 +36,8 @@ from st9x.corpus.peer.cache import (
 )
 from st9x.corpus.peer.model import PeerLoad
 from st9x.corpus.peer.sample import sample
-from st9x.errors import CorpusError
+from st9x.errors import CorpusError, St9xError
+from st9x.filelimit import read_limited
 
 KIND = "json-schema-test-suite"
 REMOTES_PREFIX = "http://localhost:1234/"
@@ -143,8 +144,8 @@ def _read(file: Path, directory: Path, root: Path, folder: str, notes: list[str]
     describes (a list of test cases)."""
     relative = file.relative_to(root).as_posix()
     try:
-        document = read_exact_json(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        document = read_exact_json(read_limited(file, CorpusError).decode("utf-8"))
+    except (OSError, ValueError, St9xError) as exc:
         notes.append(f"{relative} not run: cannot read it as JSON ({exc})")
         return []
     if not isinstance(document, list):

@@ -47,6 +47,7 @@ from st9x.corpus.peer.cache import cache_root, materialise, store
 from st9x.corpus.peer.model import PeerLoad
 from st9x.corpus.peer.sample import sample
 from st9x.errors import CorpusError, SchemaError, St9xError
+from st9x.filelimit import read_limited
 from st9x.xmlsafe import parse_xml, schema_files
 
 KIND = "w3c-xsd"
@@ -418,7 +419,7 @@ def _corpus(
 
 def _hash(path: Path, hashes: dict[Path, str]) -> str:
     if path not in hashes:
-        hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        hashes[path] = hashlib.sha256(read_limited(path, CorpusError)).hexdigest()
     return hashes[path]
 
 
