@@ -22,8 +22,11 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from st9x.engine.limits import DEFAULT_MAX_FILE_MB
 from st9x.errors import St9xError, UsageError
+
+# MiB of one file st9x reads whole (schema, instance, manifest, a file it hashes): loading and
+# indexing run before any worker's limits exist, so a larger file is refused, not read
+DEFAULT_MAX_FILE_MB = 256
 
 ENV_VAR = "ST9X_MAX_FILE_MB"
 _MB = 1024 * 1024

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from st9x.cli.console import echo, err, error, out
 from st9x.cli.exitcodes import ExitCode
-from st9x.engine.limits import DEFAULT_MAX_FILE_MB, default_jobs
+from st9x.engine.limits import default_jobs
 from st9x.errors import St9xError, UsageError
-from st9x.filelimit import ENV_VAR, max_file_mb
+from st9x.filelimit import DEFAULT_MAX_FILE_MB, ENV_VAR, max_file_mb
 from st9x.options import add_cli_options
 
 if TYPE_CHECKING:

@@ -10,9 +10,6 @@ DEFAULT_MEMORY_MB = 4096  # address space of each worker process
 # errors kept per record (0: all); every error is counted, the rest are left out of the record
 # so that one instance broken everywhere cannot swell the results file by megabytes
 DEFAULT_MAX_ERRORS = 100
-# MiB of one file st9x reads whole (schema, instance, manifest, a file it hashes): loading and
-# indexing run before any worker's limits exist, so a larger file is refused, not read
-DEFAULT_MAX_FILE_MB = 256
 
 
 def default_jobs() -> int:
