@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from st9x.text import flatten, printable
+
 
 class St9xError(Exception):
     """An error about the user's input or set-up, shown as one line naming the file."""
@@ -30,7 +32,7 @@ class St9xError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path:
-            where = self.path
+            where = printable(self.path)  # a file name may hold a line break
             if self.line:
                 where += f":{self.line}"
                 if self.column:
@@ -74,9 +76,10 @@ class UsageError(St9xError):
 
 
 def one_line(text: str, limit: int = 500) -> str:
-    """Fold a possibly multi-line message into one line, because records and the CLI print one
-    line per problem and a raw libxml2 or Python message may span several."""
-    folded = " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+    """Fold a possibly multi-line message into one printable line (:func:`st9x.text.flatten`),
+    at most ``limit`` characters, because records and the CLI print one line per problem and a
+    raw libxml2 or Python message may span several, or quote a file name that does."""
+    folded = flatten(text)
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 

@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
+from rich.text import Text
+
+from st9x.text import flatten
 
 
 def _console(stderr: bool = False) -> Console:
-    """A console that stays readable in CI logs: tables are not squeezed to 80 columns there."""
-    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    """A console that stays readable in CI logs: tables are not squeezed to 80 columns there.
+
+    Emoji codes are off: rich replaces ``:name:`` even in text printed without markup, and a
+    file name or a message is printed as it is, never as something else."""
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
     if not console.is_terminal:
-        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=200)
+        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=200, emoji=False)
     return console
 
 
@@ -39,12 +45,25 @@ def echo(text: str) -> None:
     out.print(text, markup=False)
 
 
-def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+def plain(value: object) -> Text:
+    """A value as a table cell or a printed part that rich shows as these characters: a string
+    given to rich is read as markup (``[red]``), a :class:`~rich.text.Text` is not. Line breaks
+    and other characters a terminal would act on are folded or escaped first."""
+    return Text(flatten(str(value)))
+
+
+def print_table(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    justify: Mapping[str, JustifyMethod] | None = None,
+) -> None:
+    """A table on stdout whose every cell is shown as it is (see :func:`plain`)."""
     table = Table(title=title)
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, justify=(justify or {}).get(column, "left"))
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(plain(cell) for cell in row))
     out.print(table)
 
 

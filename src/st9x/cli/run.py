@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from st9x.cli.console import echo, err, error, out
+from st9x.cli.console import echo, err, error, out, print_table
 from st9x.cli.exitcodes import ExitCode
 from st9x.engine.limits import default_jobs
 from st9x.errors import St9xError, UsageError
@@ -376,18 +376,17 @@ def _print_outcome(result: RunOutput, *, quiet: bool) -> None:
 
 
 def _print_matrix(summary: dict) -> None:
-    from rich.table import Table
-
     columns = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
-    table = Table(title="adapter x corpus")
-    table.add_column("corpus")
-    table.add_column("adapter")
-    for column in columns:
-        table.add_column(column, justify="right")
-    for corpus, per_adapter in summary["by_corpus"].items():
-        for adapter, counts in per_adapter.items():
-            table.add_row(corpus, adapter, *(str(counts[c]) for c in columns))
-    out.print(table)
+    print_table(
+        "adapter x corpus",
+        ("corpus", "adapter", *columns),
+        (
+            (corpus, adapter, *(counts[c] for c in columns))
+            for corpus, per_adapter in summary["by_corpus"].items()
+            for adapter, counts in per_adapter.items()
+        ),
+        justify=dict.fromkeys(columns, "right"),
+    )
     if summary["disagreements"]:
         out.print(
             f"{len(summary['disagreements'])} case(s) where validators of the same format "

@@ -43,6 +43,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     from st9x.engine.tasks import Task
     from st9x.engine.worker import Worker
     from st9x.subjects.registry import select_adapters
+    from st9x.text import printable
 
     instance: Path = args.instance
     fmt = data_format_of(instance)
@@ -51,13 +52,17 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     if not args.schema.is_file():
         raise UsageError("schema file not found", path=args.schema)
     kind = "xsd" if fmt == "xml" else "json-schema"
-    schema = SchemaSpec("cli", args.schema.stem, args.schema.resolve(), kind, root=args.root)
+    # ids and the instance as printed are made from file names: printable (st9x.text)
+    schema = SchemaSpec(
+        "cli", printable(args.schema.stem), args.schema.resolve(), kind, root=args.root
+    )
     adapters = {
         n: a for n, a in select_adapters(args.adapter, args.external).items() if a.format == fmt
     }
     if not adapters:
         raise UsageError(f"no {fmt} adapter selected")
-    case = Case("cli", instance.stem, instance.resolve(), fmt, schema, source=str(instance))
+    shown = printable(str(instance))
+    case = Case("cli", printable(instance.stem), instance.resolve(), fmt, schema, source=shown)
     worker = Worker(adapters, max_errors=args.max_errors)
     records: dict[str, Any] = {}
     for name in sorted(adapters):  # text: each verdict as soon as it is known
@@ -65,7 +70,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
         if args.format == "text":
             if len(records) == 1:
                 _print_version_note(records[name])
-            _print_verdict(name, records[name], str(instance))
+            _print_verdict(name, records[name], shown)
     if args.format == "json":
         document: dict[str, Any] = {
             "instance": str(instance),
@@ -98,9 +103,11 @@ def _print_version_note(record: Record) -> None:
 
 
 def _print_verdict(name: str, record: Record, instance: str) -> None:
+    from rich.markup import escape
+
     verdict = record["verdict"]
     style = _STYLES[verdict]
-    out.print(f"[{style}]{verdict:8}[/{style}] {name}")
+    out.print(f"[{style}]{verdict:8}[/{style}] {escape(name)}")
     for error in record["errors"]:
         echo(f"         {_located(error, instance) if verdict == 'invalid' else error['message']}")
     omitted = record.get("errors_omitted", record["error_count"] - len(record["errors"]))

@@ -33,7 +33,7 @@ from lxml import etree
 from st9x.corpus.model import Case, Corpus, Expected, SchemaSpec, data_format_of
 from st9x.errors import CorpusError, InstanceError, SchemaError, St9xError
 from st9x.filelimit import oversize, read_limited
-from st9x.text import writable
+from st9x.text import printable
 from st9x.xmlsafe import XSD_NS, XSI_NS, is_remote, local_target, parse_xml
 
 _ELEMENT = f"{{{XSD_NS}}}element"
@@ -45,7 +45,7 @@ EXPECTATIONS: tuple[Expected, ...] = ("valid", "invalid", "unknown")
 def discover(root: Path, expect: Expected = "valid") -> Corpus:
     """Index ``root`` (recursively) into a corpus whose cases expect ``expect``, or what the
     nearest :data:`EXPECT_FILE` says."""
-    corpus_id = root.resolve().name
+    corpus_id = printable(root.resolve().name)
     notes: list[str] = []
     expectations = _expectations(root, expect)
     # A file reached through a symlink that leads outside the directory is not the corpus's to
@@ -59,7 +59,7 @@ def discover(root: Path, expect: Expected = "valid") -> Corpus:
     xml_files = sorted(p for p in root.rglob("*.xml") if p not in outside and p.is_file())
     json_files = sorted(p for p in root.rglob("*.json") if p not in outside and p.is_file())
     notes += [
-        f"{p}: not indexed: a symlink that leads outside the corpus"
+        f"{printable(str(p))}: not indexed: a symlink that leads outside the corpus"
         for p in sorted(outside)
         if p.suffix == ".xsd"
     ]
@@ -235,14 +235,16 @@ def _leads_outside(root: Path, path: Path) -> bool:
 
 
 def _ident(root: Path, path: Path) -> str:
-    """A stable case/schema id: the path below the corpus root, without its extension (a name
-    that is not UTF-8 keeps its bytes as ``\\x..`` escapes: ids end up in results, F2)."""
-    return writable(str(PurePosixPath(_source(root, path)).with_suffix("")))
+    """A stable case/schema id: the path below the corpus root, without its extension, made
+    printable (:func:`st9x.text.printable`): ids end up in results, matrices, console lines and
+    test names, and a file name may hold bytes that are not UTF-8 (F2), line breaks, ``|``."""
+    relative = path.relative_to(root).as_posix()
+    return printable(str(PurePosixPath(relative).with_suffix("")))
 
 
 def _source(root: Path, path: Path) -> str:
-    """The path below the corpus root as results show it, writable as UTF-8 (F2)."""
-    return writable(path.relative_to(root).as_posix())
+    """The path below the corpus root as results show it, printable as the ids are."""
+    return printable(path.relative_to(root).as_posix())
 
 
 def _top_level(xsd: Path) -> tuple[str, set[str], list[Path]]:

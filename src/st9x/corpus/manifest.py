@@ -19,6 +19,7 @@ from st9x import formats
 from st9x.corpus.model import Case, Corpus, SchemaKind, SchemaSpec, data_format_of
 from st9x.errors import ManifestError, St9xError
 from st9x.filelimit import oversize, read_limited
+from st9x.text import printable
 
 MANIFEST_NAME = "manifest.json"
 
@@ -132,7 +133,9 @@ def load_manifest(path: Path) -> Corpus:
                 description=entry.get("description", ""),
                 tags=tuple(entry.get("tags", ())),
                 problem=problem,
-                source=entry["instance"],
+                # the manifest's ids are printable by its schema; its paths may hold any
+                # character but a C0 control: shown as printable as every other file name
+                source=printable(entry["instance"]),
             )
         )
 

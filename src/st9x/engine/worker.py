@@ -25,6 +25,7 @@ from st9x.engine.tasks import Step, Task
 from st9x.engine.validation import Validation, base_record, finish_record
 from st9x.subjects.converters.base import Converter
 from st9x.subjects.validators.base import Adapter, Problem, Verdict
+from st9x.text import flatten_values
 
 
 class Worker:
@@ -54,7 +55,8 @@ class Worker:
         self._suites: dict[str, ConverterSuite] = {}
 
     def run(self, task: Task) -> Record:
-        return STEPS[task.step](self, task)
+        """The task's record, every string in it one printable line (see :func:`tidy`)."""
+        return tidy(STEPS[task.step](self, task))
 
     @property
     def conversion(self) -> ConversionContext:
@@ -94,9 +96,20 @@ def lost_record(worker: Worker, task: Task, message: str) -> Record:
     """The record of a task whose process was killed (time-out) or died: ``errored``, saying
     why, in the shape of the task's step."""
     if task.step is Step.VALIDATE:
-        return finish_record(
+        return tidy(finish_record(
             base_record(task.case, task.subject, None), Verdict.ERRORED, [Problem(message)]
-        )
+        ))
     converter = worker.converters.get(task.subject)
     claims = converter_claims(converter) if converter is not None else []
-    return lost_conversion(task.subject, claims, task.item, message)
+    return tidy(lost_conversion(task.subject, claims, task.item, message))
+
+
+def tidy(record: Record) -> Record:
+    """``record`` with every message (and every other string) on one printable line.
+
+    Every record of every step passes here before anyone writes, shows or judges it, so no
+    validator, converter or crash can put a line break, a terminal escape or a bidirectional
+    override into ``results.jsonl``, a matrix or a console line; ids are printable where they
+    are made, so they pass unchanged and still match their task."""
+    tidied: Record = flatten_values(record)
+    return tidied

@@ -42,6 +42,7 @@ from st9x.ledger import Ledger, load_ledger
 from st9x.options import add_pytest_options, value_from_pytest
 from st9x.subjects.registry import select_adapters
 from st9x.subjects.validators.base import Adapter
+from st9x.text import printable
 
 SUITE_SUFFIX = ".suite.toml"
 _WORKER = pytest.StashKey[Worker]()
@@ -134,7 +135,7 @@ class SuiteFile(pytest.File):
         reason = suite.get("absent-reason", "corpus not found")
         return Placeholder.from_parent(
             self,
-            name=f"{spec.name}[absent]",
+            name=f"{printable(spec.name)}[absent]",
             message=f"{spec}: {reason}",
             skip=suite.get("if-absent") == "skip",
         )
@@ -143,7 +144,7 @@ class SuiteFile(pytest.File):
         if isinstance(spec, Path) and not spec.exists():
             yield self._absent(spec, suite)
             return
-        name = Path(str(spec)).name
+        name = printable(Path(str(spec)).name)  # an item name: one printable line
         try:
             corpus = load_corpus(spec, value_from_pytest(self.config, "expect"))
         except St9xError as exc:
@@ -168,12 +169,12 @@ class SuiteFile(pytest.File):
             )
         except St9xError as exc:
             yield Placeholder.from_parent(
-                self, name=f"{path.name}[load]", message=str(exc), skip=False
+                self, name=f"{printable(path.name)}[load]", message=str(exc), skip=False
             )
             return
         for number, note in enumerate(load.notes, start=1):
             yield Placeholder.from_parent(
-                self, name=f"{path.name}[not-run-{number}]", message=note, skip=True
+                self, name=f"{printable(path.name)}[not-run-{number}]", message=note, skip=True
             )
         for corpus in load.corpora:
             yield from self._collect_loaded(corpus, suite)

@@ -39,6 +39,7 @@ from st9x.options import value_from_pytest
 from st9x.pytest_plugin import Placeholder
 from st9x.subjects.converters.base import Check
 from st9x.subjects.registry import select_adapters, select_converters
+from st9x.text import printable
 
 SUITE_SUFFIX = ".suite.toml"
 _WORKERS = pytest.StashKey[dict[str, Worker]]()
@@ -82,15 +83,16 @@ class ConversionSuiteFile(pytest.File):
         ledger = load_ledger(value_from_pytest(self.config, "ledger"))
         for spec in table.get("corpora", []):
             path = (self.path.parent / spec).resolve()
+            shown = printable(path.name)  # an item name: one printable line
             if not path.exists():
-                yield Placeholder.from_parent(self, name=f"{path.name}[absent]", message=(
+                yield Placeholder.from_parent(self, name=f"{shown}[absent]", message=(
                     f"{path}: {table.get('absent-reason', 'corpus not found')}"),
                     skip=table.get("if-absent") == "skip")
                 continue
             try:
                 corpus = load_corpus(path)
             except St9xError as exc:
-                yield Placeholder.from_parent(self, name=f"{path.name}[load]", message=str(exc),
+                yield Placeholder.from_parent(self, name=f"{shown}[load]", message=str(exc),
                                         skip=False)
                 continue
             for converter in table.get("converters", []):

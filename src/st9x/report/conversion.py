@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from st9x.report.markdown import table
+from st9x.report.markdown import code, table, text
 from st9x.rules.st97_register import DECISIONS
 
 CHECK_COLUMNS = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
@@ -19,7 +19,7 @@ def _named_losses(losses: list[dict[str, Any]]) -> str:
         return ""
     names = dict.fromkeys(f"{x['construct']} ({x['rule']})" if x.get("rule") else x["construct"]
                           for x in losses)
-    return f"{', '.join(names)} at `{losses[0]['where']}`"
+    return f"{text(', '.join(names))} at {code(losses[0]['where'])}"
 
 
 def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
@@ -27,8 +27,8 @@ def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
 
 def render_conversions(summary: dict[str, Any]) -> str:
     lines = ["# st9x conversion matrices", "",
-             f"XSD verdicts by `{summary['xsd_adapter']}`; JSON validators: "
-             + ", ".join(f"`{a}`" for a in summary["json_adapters"]), ""]
+             f"XSD verdicts by {code(summary['xsd_adapter'])}; JSON validators: "
+             + ", ".join(code(a) for a in summary["json_adapters"]), ""]
     lines += ["## (a) Schema conversion and losses", ""]
     rows = []
     for conv, per in sorted(summary["schemas"].items()):
@@ -39,7 +39,7 @@ def render_conversions(summary: dict[str, Any]) -> str:
     lines += _table(["converter", "corpus", "ok", "unsupported", "errored", "losses",
                      "losses by construct"], rows)
     for p in summary["schema_problems"]:
-        lines.append(f"- `{p['converter']}` `{p['schema']}`: {p['message']}")
+        lines.append(f"- {code(p['converter'])} {code(p['schema'])}: {text(p['message'])}")
     lines += ["", "## Instance conversion (XML → JSON), all cases", ""]
     cols = ["ok", "failed", "errored", "unsupported"]
     rows = [[conv, corpus, *(c.get(k, 0) for k in cols)]
@@ -47,8 +47,8 @@ def render_conversions(summary: dict[str, Any]) -> str:
             for corpus, c in sorted(per.items())]
     lines += _table(["converter", "corpus", *cols], rows)
     for item in summary["not_convertible"]:
-        lines.append(f"- XSD-valid but not convertible: `{item['case']}` × `{item['converter']}`:"
-                     f" {item['message']}")
+        lines.append(f"- XSD-valid but not convertible: {code(item['case'])} × "
+                     f"{code(item['converter'])}: {text(item['message'])}")
     lines += ["", "## (b) Converted valid instances against the converted schema", ""]
     cols = ["valid", "invalid", "errored", "skipped"]
     rows = [[conv, adapter, *(c.get(k, 0) for k in cols)]
@@ -56,7 +56,8 @@ def render_conversions(summary: dict[str, Any]) -> str:
             for adapter, c in sorted(per.items())]
     lines += _table(["converter", "JSON validator", *cols], rows)
     for f in summary["validity_failures"][:20]:
-        lines.append(f"- `{f['case']}` × `{f['converter']}` × `{f['adapter']}`: {f['error']}")
+        lines.append(f"- {code(f['case'])} × {code(f['converter'])} × {code(f['adapter'])}: "
+                     f"{text(f['error'])}")
     lines += ["", "## (c) Round trip XML → JSON → XML (XSD-valid cases, C14N 2.0)", ""]
     cols = ["exact", "normalised", "lossy", "errored", "unsupported", "not-converted"]
     rows = [[conv, corpus, *(c.get(k, 0) for k in cols)]
@@ -65,11 +66,12 @@ def render_conversions(summary: dict[str, Any]) -> str:
     lines += _table(["converter", "corpus", *cols], rows)
     for conv, counts in sorted(summary.get("lossy_constructs", {}).items()):
         named = ", ".join(f"{c} {n}" for c, n in Counter(counts).most_common())
-        lines.append(f"- `{conv}` lossy round trips by explaining loss: {named}")
+        lines.append(f"- {code(conv)} lossy round trips by explaining loss: {text(named)}")
     for item in summary["lossy"][:20]:
         named = _named_losses(item.get("losses", []))
-        lines.append(f"- {item['status']}: `{item['case']}` × `{item['converter']}`: "
-                     + (f"{named}: " if named else "") + f"`{item['difference'][:160]}`")
+        lines.append(f"- {text(item['status'])}: {code(item['case'])} × "
+                     f"{code(item['converter'])}: " + (f"{named}: " if named else "")
+                     + code(item["difference"][:160]))
     lines += ["", "## (d) Verdict agreement: XSD verdict vs JSON Schema verdict on the "
               "conversion", ""]
     cols = ["agree", "gap-accepts", "gap-rejects", "not-convertible", "errored", "skipped"]
@@ -91,7 +93,7 @@ def render_conversions(summary: dict[str, Any]) -> str:
         if key in seen:
             continue
         seen.add(key)
-        lines.append(f"- `{gap['case']}`: {gap['explanation']}")
+        lines.append(f"- {code(gap['case'])}: {text(gap['explanation'])}")
     lines += ["", "## (e) Register decisions (pass / fail / n/a)", "",
               "Decided from the XSD (the rule catalogue `st9x.rules.st97_register`). `+N loss`: "
               "N places (e.g. extensions of mixed content) the converter reported as a loss "
@@ -112,7 +114,8 @@ def render_conversions(summary: dict[str, Any]) -> str:
     for f in summary["decision_failures"]:
         firsts.setdefault((f["converter"], f["level"], f["decision"]), f)
     for (conv, level, d), f in sorted(firsts.items()):
-        lines.append(f"- `{conv}` {level} decision {d}: `{f['where']}`: {f['detail']}")
+        lines.append(f"- {code(conv)} {text(level)} decision {text(d)}: {code(f['where'])}: "
+                     f"{text(f['detail'])}")
     lines += ["", "## Converted instances against the hand-written ST.97 twins", ""]
     lines += _twins(summary)
     lines += _checks(summary)
@@ -129,8 +132,8 @@ def _checks(summary: dict[str, Any]) -> list[str]:
             for check, counts in sorted(per.items())]
     lines += _table(["converter", "check", *CHECK_COLUMNS], rows)
     for row in summary["failures"]:
-        lines.append(f"- {row['judgement']}: `{row['item']}` × `{row['subject']}`: "
-                     f"{row['problem'] or ''}")
+        lines.append(f"- {text(row['judgement'])}: {code(row['item'])} × "
+                     f"{code(row['subject'])}: {text(row['problem'] or '')}")
     if summary["expected_failures"]:
         lines += ["", "Known failures (ledger):", ""]
         rows = [[f["item"], f["subject"], f["reason"]] for f in summary["expected_failures"]]
@@ -138,7 +141,8 @@ def _checks(summary: dict[str, Any]) -> list[str]:
     if summary["stale_ledger_entries"]:
         lines += ["", "Ledger entries about converter checks that matched nothing in this run:",
                   ""]
-        lines += [f"- `{e['adapter']}` on `{e['case']}`" for e in summary["stale_ledger_entries"]]
+        lines += [f"- {code(e['adapter'])} on {code(e['case'])}"
+                  for e in summary["stale_ledger_entries"]]
     return lines
 
 
@@ -150,5 +154,5 @@ def _twins(summary: dict[str, Any]) -> list[str]:
              c.get("errored", 0)] for conv, c in sorted(summary["twins"].items())]
     lines += _table(["converter", "equal", "explained", "different", "errored"], rows)
     for d in summary["twin_differences"]:
-        lines.append(f"- `{d['case']}` × `{d['converter']}`: `{d['difference']}`")
+        lines.append(f"- {code(d['case'])} × {code(d['converter'])}: {code(d['difference'])}")
     return lines

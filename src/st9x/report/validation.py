@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from st9x.report.markdown import table
+from st9x.report.markdown import code, table, text
 
 SHOWN = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
 
@@ -26,7 +26,7 @@ def _versions_line(versions: Mapping[str, Mapping[str, int]]) -> str:
     """One line counting ST.96 documents by the version they declare, and their schemas'."""
 
     def counts(table: Mapping[str, int]) -> str:
-        return ", ".join(f"{version} {n}" for version, n in table.items())
+        return ", ".join(f"{text(version)} {n}" for version, n in table.items())
 
     return (
         f"ST.96 documents by declared version: {counts(versions['documents'])}; "
@@ -69,7 +69,8 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
     out: list[str] = ["# st9x compatibility matrix", ""]
     tool = summary.get("tool", {})
     out.append(
-        f"Produced by st9x {tool.get('version', '?')}. Judgements: **pass** verdict as expected; "
+        f"Produced by st9x {text(tool.get('version', '?'))}. Judgements: **pass** verdict as "
+        "expected; "
         "**fail** not as expected; **xfail** not as expected and listed in the known-failures "
         "ledger; **xpass** listed in the ledger but passing; **errored** could not be validated; "
         "**skipped** the adapter does not support the schema's dialect; **unchecked** no "
@@ -157,5 +158,7 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
         out += table(["case", "adapter", "verdict", "reason", "reference"], rows)
     if summary["stale_ledger_entries"]:
         out += ["", "## Ledger entries that matched nothing in this run", ""]
-        out += [f"- `{e['case']}` × `{e['adapter']}`" for e in summary["stale_ledger_entries"]]
+        out += [
+            f"- {code(e['case'])} × {code(e['adapter'])}" for e in summary["stale_ledger_entries"]
+        ]
     return "\n".join(out) + "\n"

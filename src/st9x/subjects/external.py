@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from st9x.errors import UsageError, one_line
 from st9x.formats import first_error
+from st9x.text import printable
 
 if TYPE_CHECKING:
     import jsonschema
@@ -59,6 +60,16 @@ def read_tables(path: Path, kind: str) -> dict[str, dict[str, Any]]:
     error = first_error("external", document)
     if error is not None:
         raise UsageError(in_toml_terms(error), path=path)
+    for name in document[kind]:
+        # a subject's name is an id in every record, matrix and test name: it must be shown
+        # as itself (a file name is escaped where it becomes an id; a name is chosen, so it
+        # is refused instead)
+        if not name or printable(name) != name:
+            raise UsageError(
+                f"[{kind}.{printable(name)}] the name must be printable, without backslashes, "
+                "line breaks or other control characters",
+                path=path,
+            )
     return dict(sorted(document[kind].items()))
 
 

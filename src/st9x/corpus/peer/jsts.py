@@ -38,6 +38,7 @@ from st9x.corpus.peer.model import PeerLoad
 from st9x.corpus.peer.sample import sample
 from st9x.errors import CorpusError, St9xError
 from st9x.filelimit import read_limited
+from st9x.text import printable
 
 KIND = "json-schema-test-suite"
 REMOTES_PREFIX = "http://localhost:1234/"
@@ -151,7 +152,7 @@ def _read(file: Path, directory: Path, root: Path, folder: str, notes: list[str]
     if not isinstance(document, list):
         notes.append(f"{relative} not run: not a list of test cases")
         return []
-    name = file.relative_to(directory).with_suffix("").as_posix()
+    name = printable(file.relative_to(directory).with_suffix("").as_posix())  # ids, tags
     optional = directory.name == "optional"
     tags = ("optional", name.split("/")[0]) if optional else (name,)
     dialect = DIALECT_FOLDERS[folder]

@@ -48,6 +48,7 @@ from st9x.corpus.peer.model import PeerLoad
 from st9x.corpus.peer.sample import sample
 from st9x.errors import CorpusError, SchemaError, St9xError
 from st9x.filelimit import read_limited
+from st9x.text import printable
 from st9x.xmlsafe import parse_xml, schema_files
 
 KIND = "w3c-xsd"
@@ -207,11 +208,11 @@ def _read_set(root: Path, href: str, out: Path) -> _Set:
     if document.tag != f"{TS}testSet":
         raise CorpusError("not an XSTS testSet document", path=file)
     contributor = Path(href).parent.name.removesuffix("Meta") or "suite"
-    read = _Set(href, contributor, file.stem.removesuffix("_w3c"))
+    read = _Set(href, printable(contributor), printable(file.stem.removesuffix("_w3c")))
     seen: Counter[str] = Counter()
     orphans = 0
     for group in document.iter(f"{TS}testGroup"):
-        group_name = _unique(group.get("name") or "group", seen)
+        group_name = _unique(printable(group.get("name") or "group"), seen)
         schema_tests = group.findall(f"{TS}schemaTest")
         instance_tests = group.findall(f"{TS}instanceTest")
         if not schema_tests:
@@ -237,7 +238,7 @@ def _read_set(root: Path, href: str, out: Path) -> _Set:
                         f"its document is missing ({', '.join(docs) or 'none named'})"
                     )
                     continue
-            test_id = f"{group_name}/{_unique(test.get('name') or kind, ids)}"
+            test_id = f"{group_name}/{_unique(printable(test.get('name') or kind), ids)}"
             source = _relative(root, (file.parent / sources[0]).resolve()) if sources else ""
             if len(sources) > 1:
                 source += f" (+{len(sources) - 1} documents)"
