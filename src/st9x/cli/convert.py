@@ -204,7 +204,12 @@ def _xml_to_json(args: argparse.Namespace, compilation: Compilation) -> list[Pat
     from st9x.st97 import Mapper, jsonio
 
     document = Mapper(compilation).to_json(args.source)
-    write_output(args.output, jsonio.dumps(document, indent=True) + b"\n")
+    try:
+        data = jsonio.dumps(document, indent=True) + b"\n"
+    except St9xError as exc:
+        exc.path = exc.path or str(args.source)
+        raise
+    write_output(args.output, data)
     return [args.output]
 
 
@@ -220,6 +225,8 @@ def _json_to_xml(args: argparse.Namespace, compilation: Compilation) -> list[Pat
         raise St9xError(
             f"not JSON: {exc.msg}", path=source, line=exc.lineno, column=exc.colno
         ) from None
+    except RecursionError:
+        raise St9xError("not JSON st9x can read: nested too deeply", path=source) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise St9xError(f"cannot read: {exc}", path=source) from None
     try:

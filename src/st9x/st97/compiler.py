@@ -62,14 +62,18 @@ from st9x.st97.model import (
 from st9x.st97.names import PrefixTable, lower_camel, split_qname
 from st9x.st97.profiles import DIALECTS, Settings, make_settings
 from st9x.st97.regex import xsd_to_ecma
+from st9x.st97.xmlchars import ATTRIBUTE_NAME, ELEMENT_NAME, NOT_XML_CHAR
 from st9x.xsdload import load_xmlschema
 
 XSD = "{http://www.w3.org/2001/XMLSchema}"
 JSONML_KEY = "st97_jsonmlElement"
 #: The generic element form (wildcard content, xsd:anyType): see the README.
 ANY_ELEMENT_KEY = "st97_anyElement"
-#: Element names in the generic form: Clark notation, ``{}`` for no namespace.
-ANY_NAME_PATTERN = r"^\{[^}]*\}[^{}]+$"
+#: Element names in the generic form: Clark notation, ``{}`` for no namespace, local an NCName.
+ANY_NAME_PATTERN = ELEMENT_NAME
+#: Every string the mapper writes into XML: ``{"$ref"}`` to one definition, so that validators
+#: compile the character check once, not once per property (see :mod:`st9x.st97.xmlchars`).
+XML_STRING_KEY = "st97_xmlString"
 
 
 def pointer_token(key: str) -> str:
@@ -420,9 +424,11 @@ class _Compiler:
             self.defs[ANY_ELEMENT_KEY] = {
                 "type": "object",
                 "properties": {
-                    "attributes": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "attributes": {"type": "object",
+                                   "propertyNames": {"pattern": ATTRIBUTE_NAME},
+                                   "additionalProperties": self.xml_string()},
                     "content": {"type": "array", "items": {"anyOf": [
-                        {"type": "string"},
+                        self.xml_string(),
                         {"type": "object", "minProperties": 1, "maxProperties": 1,
                          "propertyNames": {"pattern": ANY_NAME_PATTERN},
                          "additionalProperties": self.ref(ANY_ELEMENT_KEY)},
@@ -431,6 +437,16 @@ class _Compiler:
                 "additionalProperties": False,
             }
         return self.ref(ANY_ELEMENT_KEY)
+
+    def xml_string(self) -> dict[str, Any]:
+        """``$ref`` to the string XML 1.0 can hold (defined on first use): ``not`` a pattern
+        matching one character outside XML's ``Char``, which refuses lone surrogates without
+        naming one (no regex engine takes a surrogate in a pattern) and, unanchored, is one
+        linear scan without backtracking. Every string the mapper writes as text or an
+        attribute value is one of these or has a pattern of XML characters (dates, names)."""
+        if XML_STRING_KEY not in self.defs:
+            self.defs[XML_STRING_KEY] = {"type": "string", "not": {"pattern": NOT_XML_CHAR}}
+        return self.ref(XML_STRING_KEY)
 
     # -- wildcards -----------------------------------------------------------------------------
     def wildcard_members(self, wildcards: list[Wildcard], any_attribute: Any, *,
@@ -459,7 +475,7 @@ class _Compiler:
                 presence.append({"not": {"propertyNames": {"not": {"pattern": w.pattern}}}})
         if any_attribute is not None:
             patterns.setdefault(namespace_regex(any_attribute, attribute=True),
-                                {"type": "string"})
+                                self.xml_string())
         return typed, patterns, presence
 
     @staticmethod
@@ -564,7 +580,7 @@ class _Compiler:
             return self.attribute_schema(prop.component)
         if prop.kind == "text":
             if prop.component is None:  # mixed=text-only
-                return {"type": "string"}
+                return self.xml_string()
             return self.simple_schema(prop.component)
         if prop.kind == "content":
             return self.content_schema(prop, prop.shape)
@@ -602,7 +618,7 @@ class _Compiler:
         return self.element_schema(prop.component)
 
     def content_schema(self, prop: Prop, shape: Shape | None = None) -> dict[str, Any]:
-        alternatives: list[dict[str, Any]] = [{"type": "string"}]
+        alternatives: list[dict[str, Any]] = [self.xml_string()]
         for key, decl in prop.members.values():
             alternatives.append({
                 "type": "object",
@@ -636,14 +652,14 @@ class _Compiler:
         self.defs.setdefault(JSONML_KEY, {
             "type": "array",
             "prefixItems": [{"type": "string"}, {"type": "object",
-                                                 "additionalProperties": {"type": "string"}}],
-            "items": {"anyOf": [{"type": "string"}, self.ref(JSONML_KEY)]},
+                                                 "additionalProperties": self.xml_string()}],
+            "items": {"anyOf": [self.xml_string(), self.ref(JSONML_KEY)]},
             "minItems": 2,
         })
         return {
             "type": "array",
             "prefixItems": [head],
-            "items": {"anyOf": [{"type": "string"}, self.ref(JSONML_KEY)]},
+            "items": {"anyOf": [self.xml_string(), self.ref(JSONML_KEY)]},
             "minItems": 1,
         }
 
@@ -704,22 +720,22 @@ class _Compiler:
         if local == "anyURI":
             # no "format": uri-reference rejects IRIs (non-ASCII), spaces and '%' typos that
             # XSD 1.0 anyURI accepts (its lexical space is effectively any string)
-            return {"type": "string"}
+            return self.xml_string()
         if local == "hexBinary":
             return {"type": "string", "pattern": "^(?:[0-9a-fA-F]{2})*$"}
         if local == "base64Binary":
-            return {"type": "string", "contentEncoding": "base64"}
+            return {**self.xml_string(), "contentEncoding": "base64"}
         if local in ("IDREFS", "NMTOKENS", "ENTITIES"):
             item = "IDREF" if local == "IDREFS" else local[:-1]
             return {"type": "array", "items": self._named_pattern(item), "minItems": 1}
         if local in _NAME_PATTERNS:
             return self._named_pattern(local)
-        return {"type": "string"}
+        return self.xml_string()
 
     def _named_pattern(self, local: str) -> dict[str, Any]:
         tr = xsd_to_ecma(_NAME_PATTERNS[local], unicode=self.settings.regex_unicode,
                          digits=self.settings.regex_digits)
-        return {"type": "string", "pattern": tr.pattern} if tr.pattern else {"type": "string"}
+        return {"type": "string", "pattern": tr.pattern} if tr.pattern else self.xml_string()
 
     def simple_body(self, st: Any) -> dict[str, Any]:
         """The definition of a derived simple type: its base plus its own facets."""
@@ -733,7 +749,7 @@ class _Compiler:
             return {"anyOf": [self.simple_schema(m) for m in st.member_types]}
         base = st.base_type
         if base is None:
-            return {"type": "string"}
+            return self.xml_string()
         base_schema = self.simple_schema(base) if base.is_simple() else self.simple_body(
             simple_type_of(base)
         )
@@ -744,6 +760,8 @@ class _Compiler:
                             "union as a whole and are emitted beside its anyOf")
         if not own:
             return dict(base_schema)
+        if "enum" in own and base_schema == self.xml_string():
+            base_schema = {"type": "string"}  # the values come from the XSD: XML characters
         if "$ref" in base_schema:
             return {**base_schema, **own}
         clash = set(own) & set(base_schema)

@@ -15,6 +15,7 @@ from lxml import etree
 from st9x.st97.instance import XSI_HINTS
 from st9x.st97.model import member_key, member_tag
 from st9x.st97.pointer import Where, fail, token
+from st9x.st97.xmlchars import attribute_name_problem, element_name_problem
 
 SubElement = etree.SubElement
 
@@ -57,14 +58,16 @@ def fill_generic(value: Any, elem: Any, where: Where) -> None:
         if type(attrs) is not dict:
             raise fail((where, "/attributes", None), "expected an object")
         for qname, raw in attrs.items():
+            at = ((where, "/attributes", None), token(qname), None)
             if type(raw) is not str:
-                raise fail((where, "/attributes", None),
-                           f"attribute {qname!r}: expected a string")
+                raise fail(at, "expected a string")
+            problem = attribute_name_problem(qname)
+            if problem is not None:
+                raise fail(at, problem)
             try:
                 elem.set(qname, raw)
             except (ValueError, TypeError):
-                raise fail((where, "/attributes", None),
-                           f"{qname!r} is not an attribute name") from None
+                raise fail(at, f"{qname!r} is not an attribute name") from None
     content = value.get("content")
     if content is None:
         return
@@ -88,8 +91,9 @@ def fill_generic(value: Any, elem: Any, where: Where) -> None:
 
 def generic_child(key: str, value: Any, parent: Any, where: Where) -> Any:
     """Append the element of member ``key`` (a Clark name) in the generic form to ``parent``."""
-    if key[:1] != "{" or "}" not in key:
-        raise fail(where, f"{key!r} is not an element name ({{namespace}}local)")
+    problem = element_name_problem(key)
+    if problem is not None:
+        raise fail(where, problem)
     try:
         elem = SubElement(parent, member_tag(key))
     except ValueError:

@@ -15,6 +15,9 @@ from typing import Any
 
 import orjson
 
+from st9x.st97.errors import ConversionError
+from st9x.st97.xmlchars import MAX_DEPTH
+
 _MARK = "\x00st97dec:"
 _MARKED = re.compile(r'"\\u0000st97dec:([-+0-9.eE]+)"')
 
@@ -30,7 +33,17 @@ def _default(value: Any) -> Any:
 def dumps(document: Any, *, indent: bool = False) -> bytes:
     """Serialise a converted document; Decimals become JSON numbers with their exact digits."""
     option = orjson.OPT_INDENT_2 if indent else 0
-    raw = orjson.dumps(document, default=_default, option=option | orjson.OPT_PASSTHROUGH_SUBCLASS)
+    try:
+        raw = orjson.dumps(document, default=_default,
+                           option=option | orjson.OPT_PASSTHROUGH_SUBCLASS)
+    except orjson.JSONEncodeError as exc:
+        if "recursion" not in str(exc).lower():
+            raise
+        # orjson stops at 255 levels: an XML document this deep (generic content takes three
+        # JSON levels per element) has no JSON form st9x can write; the JSON → XML direction
+        # refuses the same depth (st9x.st97.xmlchars.MAX_DEPTH)
+        raise ConversionError("the JSON form would be nested deeper than "
+                              f"{MAX_DEPTH} levels, more than st9x writes") from None
     if b"st97dec:" not in raw:
         return raw
     return _MARKED.sub(lambda m: m.group(1), raw.decode("utf-8")).encode("utf-8")

@@ -26,6 +26,7 @@ from xmlschema.validators import (
 from st9x.st97.losses import LossLog
 from st9x.st97.names import PrefixTable, lower_camel, split_qname, unique_name, upper_first
 from st9x.st97.profiles import Settings
+from st9x.st97.xmlchars import NAMESPACE_CHAR, NCNAME, NOT_XMLNS, NOT_XMLNS_ATTRIBUTE
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -70,17 +71,21 @@ def namespace_regex(wildcard: Any, *, attribute: bool) -> str:
     """The member-name pattern of a wildcard's namespace constraint (anchored).
 
     Elements: ``^\\{NS\\}local$``; attributes: ``^@\\{NS\\}local$`` or ``^@local$`` for no
-    namespace. ``##other`` is a negative lookahead on the target namespace."""
+    namespace. ``##other`` is a negative lookahead on the target namespace. ``local`` is an
+    NCName, a namespace a URI reference other than the ``xmlns`` namespace, and a no-namespace
+    attribute is never ``xmlns``: names the mapper could not write as XML (or would write as a
+    namespace declaration) are refused here too (:mod:`st9x.st97.xmlchars`)."""
     names = set(getattr(wildcard, "namespace", ()) or ())
     target = getattr(wildcard, "target_namespace", "") or ""
-    local = "[^{}]+" if not attribute else "[^{}@]+"
+    local = NCNAME
     if "##any" in names or getattr(wildcard, "not_namespace", None):
-        spaces = "[^}]*"
+        spaces = f"{NOT_XMLNS}{NAMESPACE_CHAR}*"
         absent = True
-        named = "[^}]+"
+        named = f"{NOT_XMLNS}{NAMESPACE_CHAR}+"
     elif "##other" in names:
         absent = False
-        named = f"(?!{regex_literal(target)}\\}})[^}}]+" if target else "[^}]+"
+        other = f"(?!{regex_literal(target)}\\}})" if target else ""
+        named = f"{NOT_XMLNS}{other}{NAMESPACE_CHAR}+"
         spaces = named
     else:
         absent = "" in names
@@ -94,7 +99,7 @@ def namespace_regex(wildcard: Any, *, attribute: bool) -> str:
     if named:
         options.append(f"\\{{{named}\\}}{local}")
     if absent:
-        options.append(local)
+        options.append(NOT_XMLNS_ATTRIBUTE + local)
     return "^@(?:" + "|".join(options) + ")$" if options else "^@(?!)$"
 
 

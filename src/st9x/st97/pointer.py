@@ -11,6 +11,7 @@ from typing import Any
 
 from st9x.st97 import simple as simple_mod
 from st9x.st97.errors import ConversionError
+from st9x.st97.xmlchars import describe
 
 # A JSON pointer, built lazily because it is only read when a conversion fails: a string, or
 # (parent, "/name", None) → parent + "/name", (parent, "/local", n) → parent + "/local[n]",
@@ -38,8 +39,9 @@ def token(key: str) -> str:
 
 
 def fail(where: Where, message: str) -> ConversionError:
-    """The error for the value at ``where`` (the caller raises it)."""
-    return ConversionError(message, where=pointer(where))
+    """The error for the value at ``where`` (the caller raises it); the pointer is written
+    printable, as member names may hold any character."""
+    return ConversionError(message, where=describe(pointer(where)))
 
 
 def encode(where: Where, value: Any, st: Any) -> str:

@@ -53,6 +53,7 @@ from st9x.st97.pointer import Where, encode, fail, pointer, token
 from st9x.st97.queues import Found, Queues
 from st9x.st97.simple import kind_of
 from st9x.st97.wildcards import build_typed, flatten_wild, walk_wild
+from st9x.st97.xmlchars import check_characters
 
 SubElement = etree.SubElement
 
@@ -68,6 +69,7 @@ class JsonToXml(Direction):
         """Convert a JSON document back to an lxml element (namespaces and order from the XSD)."""
         if not isinstance(document, dict):
             raise ConversionError("a JSON document must be an object", where="")
+        check_characters(document)  # before lxml sees any string: it fails without a place
         body = dict(document)
         if self.settings.version == "property":
             version = body.pop(VERSION_PROPERTY, None)

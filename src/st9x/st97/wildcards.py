@@ -25,6 +25,7 @@ from st9x.st97.names import split_qname
 from st9x.st97.plan import ANYTYPE, MIXED, ElementPlan, Particle, Plans, PropsPlan
 from st9x.st97.pointer import Where, fail, token
 from st9x.st97.queues import Queues
+from st9x.st97.xmlchars import attribute_name_problem, element_name_problem
 
 if TYPE_CHECKING:
     from st9x.st97.to_json import XmlToJson
@@ -147,6 +148,9 @@ def flatten_wild(plans: Plans, props: PropsPlan, value: dict[str, Any], elem: An
                 shape.any_attribute.is_namespace_allowed(namespace_of(key[1:])):
             if type(v) is not str:
                 raise fail((where, token(key), None), "expected a string")
+            problem = attribute_name_problem(key[1:])
+            if problem is not None:
+                raise fail((where, token(key), None), problem)
             try:
                 elem.set(key[1:], v)
             except (ValueError, TypeError):
@@ -159,6 +163,9 @@ def flatten_wild(plans: Plans, props: PropsPlan, value: dict[str, Any], elem: An
             unknown = sorted(k for k in value if k not in known)
             raise fail(where, f"unknown properties {unknown}")
         at = (where, token(key), None)
+        problem = element_name_problem(key)
+        if problem is not None:
+            raise fail(at, problem)
         if not isinstance(v, list):
             raise fail(at, "expected an array")
         wplan = None if found[1] is None else plans.of(found[1])

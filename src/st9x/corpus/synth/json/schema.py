@@ -299,8 +299,9 @@ def fits_flat(view: SchemaView, flat: dict[str, Any], value: Any) -> bool | None
         elif key == "_conditionals":
             for condition, then, otherwise in expected:
                 answers.append(conditional_fits(view, (condition, then, otherwise), value))
-        elif key == "not" and expected == {}:
-            answers.append(False)
+        elif key == "not":
+            inner = False if expected == {} else fits(view, expected, value)
+            answers.append(None if inner is None else not inner)
         else:
             answers.append(_scalar_keyword_fits(key, expected, value))
     return _all3(answers)
