@@ -253,3 +253,18 @@ def test_validate_in_process_loads_the_schema_here(tmp_path: Path) -> None:
         xsdload.clear()
         assert main([*argv, *(["--in-process"] if in_process else [])]) == 0
         assert xsdload.load_counts()["loads"] == loaded, in_process
+
+
+def test_the_default_bound_is_the_corpus_that_lists_the_schema(
+    tmp_path: Path, outside: Outside
+) -> None:
+    """A schema a corpus manifest lists may read the whole corpus (as under ``st9x run``); a
+    ``manifest.json`` above it that does not list it widens nothing."""
+    schema = _leaky_schema(tmp_path, outside, _locations(tmp_path, outside)[0])
+    manifest = tmp_path / "manifest.json"
+    target = tmp_path / "out.json"
+    for listed, code in (([], 1), ([{"id": "a", "path": "p/q/a.xsd", "kind": "xsd"}], 0)):
+        manifest.write_text(json.dumps({"schemas": listed}), encoding="utf-8")
+        done = cli("convert", "xsd", schema, "-o", target)
+        assert done.returncode == code, done.stderr
+        assert target.exists() == (code == 0)

@@ -127,7 +127,7 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
 def _compile(args: argparse.Namespace, xsd: Path) -> Compilation:
     from st9x.st97 import compile_schema
 
-    gate_schema(xsd, allowed_roots(args))  # before xmlschema follows any include
+    gate_schema(xsd, allowed_roots(args, xsd))  # before xmlschema follows any include
     try:
         return compile_schema(
             xsd,

@@ -144,7 +144,7 @@ def _generate(args: argparse.Namespace) -> ExitCode:
     _check_generation(args)
 
     def work() -> dict[str, Any]:
-        gate_schema(args.schema, allowed_roots(args))  # before the closure is copied
+        gate_schema(args.schema, allowed_roots(args, args.schema))  # before the closure is copied
         return write_corpus(
             args.schema, args.root, args.count, args.seed, args.out, size=args.size
         ).as_dict()

@@ -61,7 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     kind = "xsd" if fmt == "xml" else "json-schema"
     schema = SchemaSpec(
         "cli", args.schema.stem, args.schema.resolve(), kind, root=args.root,
-        bounds=allowed_roots(args),
+        bounds=allowed_roots(args, args.schema),
     )
     adapters = {
         n: a for n, a in select_adapters(args.adapter, args.external).items() if a.format == fmt
