@@ -191,15 +191,15 @@ def test_run_keeps_every_error_with_0(tmp_path: Path, capsys: pytest.CaptureFixt
 # --- the pytest plugin ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("isolate", [False, True])
-def test_the_pytest_plugin_takes_the_cap(tmp_path: Path, isolate: bool) -> None:
+@pytest.mark.parametrize("in_process", [False, True])
+def test_the_pytest_plugin_takes_the_cap(tmp_path: Path, in_process: bool) -> None:
     corpus = _corpus_with_thirty(tmp_path / "corpus")
     project = tmp_path / "project"
     project.mkdir()
     argv = ["--corpus", str(corpus), "--adapter", "lxml", "-k", "thirty-wrong", "--max-errors", "5"]
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *argv,
-         *(["--isolate"] if isolate else [])],
+         *(["--in-process"] if in_process else [])],
         cwd=project, capture_output=True, text=True, timeout=300, check=False,
     )
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]

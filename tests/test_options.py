@@ -76,8 +76,8 @@ def test_the_pytest_plugin_exposes_every_option_with_its_defaults(
     pytestconfig: pytest.Config,
 ) -> None:
     # this session has the plugin (pytest11 entry point) and was started without st9x options
-    assert value_from_pytest(pytestconfig, "in_process") is True
-    assert value_from_pytest(pytestconfig, "memory_mb") is None
+    assert value_from_pytest(pytestconfig, "in_process") is False  # bounded by default
+    assert value_from_pytest(pytestconfig, "memory_mb") == DEFAULT_MEMORY_MB
     assert value_from_pytest(pytestconfig, "timeout") == DEFAULT_TIMEOUT
     assert value_from_pytest(pytestconfig, "max_errors") == DEFAULT_MAX_ERRORS
 
@@ -114,4 +114,4 @@ def test_the_pytest_plugin_reads_every_flag(tmp_path: Path) -> None:
         elif isinstance(expected, list):
             expected = [str(v) for v in expected]
         assert values[option.dest] == expected, option.dest
-    assert values["in_process"] is False  # --isolate
+    assert values["in_process"] is True  # --in-process

@@ -3,8 +3,9 @@
 The two front ends select and bound the same work (which corpora, adapters and tags, which
 known-failures ledger, how cases are isolated), so they take the same options. Declaring them
 here keeps their meaning, types and help from drifting apart; where a front end has its own
-default (pytest runs cases in-process, ``st9x run`` isolates them) or its own flag, the entry
-says so. This module sits below both front ends and imports neither of them, nor pytest.
+default or its own flag (``--case-timeout`` under pytest), the entry says so. Both bound the
+cases they run (a worker process, a time-out, a memory limit) unless given ``--in-process``.
+This module sits below both front ends and imports neither of them, nor pytest.
 
 pytest keeps every option in one namespace shared by all installed plugins, so there the
 destinations carry an ``st9x_`` prefix (:attr:`SharedOption.pytest_dest`): pytest-timeout, a
@@ -147,17 +148,18 @@ SHARED_OPTIONS: tuple[SharedOption, ...] = (
         help="TOML file describing external-command adapters ([adapter.NAME] tables; see README)",
     ),
     SharedOption(
-        # one destination, opposite defaults: st9x run isolates unless told not to, pytest runs
-        # in-process (schemas compile once per session) unless told to isolate
+        # both front ends bound the work they are given by default: in-process is the opt-out
         dest="in_process",
         cli=("--in-process",),
-        pytest=("--isolate",),
+        pytest=("--in-process",),
         type=bool,
-        default=PerFrontEnd(cli=False, pytest=True),
+        default=False,
         help=PerFrontEnd(
-            cli="run in this process: no isolation, no time-out (for debugging)",
-            pytest="run each case in a forked worker killed after --case-timeout seconds, as "
-            "st9x run does (for hostile corpora; slower: schemas compile again for each case)",
+            cli="run in this process: no isolation, no time-out, no memory limit (for "
+            "debugging)",
+            pytest="run each case in the pytest process: no time-out, no memory limit (for "
+            "debugging; by default cases run in a worker process, kept for the session so "
+            "that schemas compile once, killed after --case-timeout seconds)",
         ),
     ),
     SharedOption(
@@ -168,22 +170,19 @@ SHARED_OPTIONS: tuple[SharedOption, ...] = (
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help="per case x adapter time-out of an isolated run, enforced by killing the worker "
-        f"process (default: {DEFAULT_TIMEOUT:g})",
+        help="time-out of each case x adapter (of the whole conversion or corpus for convert "
+        "and corpus), enforced by killing the worker process; the time it waits for a CPU is "
+        f"not counted (default: {DEFAULT_TIMEOUT:g})",
     ),
     SharedOption(
         dest="memory_mb",
         cli=("--memory-mb",),
         pytest=("--memory-mb",),
         type=int,
-        # under pytest no limit unless asked: an isolated item has always run unlimited there
-        default=PerFrontEnd(cli=DEFAULT_MEMORY_MB, pytest=None),
+        default=DEFAULT_MEMORY_MB,
         metavar="MB",
-        help=PerFrontEnd(
-            cli="address-space limit of each worker process; 0: none "
-            f"(default: {DEFAULT_MEMORY_MB})",
-            pytest="with --isolate: address-space limit of each worker process (default: none)",
-        ),
+        help="address-space limit of each worker process; 0: none "
+        f"(default: {DEFAULT_MEMORY_MB})",
     ),
     SharedOption(
         dest="max_errors",

@@ -106,8 +106,8 @@ def test_only_regular_files_are_hashed(tmp_path: Path) -> None:
     assert file_sha256(Path("/dev/zero")) is None
 
 
-def test_pytest_isolate_bounds_a_hanging_case(tmp_path: Path) -> None:
-    """``pytest --isolate`` (F10): the JSON ReDoS case under jsonschema (Python's re, stuck in
+def test_pytest_bounds_a_hanging_case_by_default(tmp_path: Path) -> None:
+    """pytest with no option (F10): the JSON ReDoS case under jsonschema (Python's re, stuck in
     C) fails on the time-out instead of hanging the session."""
     root = tmp_path / "redos"
     (root / "schemas").mkdir(parents=True)
@@ -123,7 +123,7 @@ def test_pytest_isolate_bounds_a_hanging_case(tmp_path: Path) -> None:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider",
-         "--adapter", "jsonschema", "--isolate", "--case-timeout", "2",
+         "--adapter", "jsonschema", "--case-timeout", "2",
          "--ledger", str(empty_ledger(tmp_path / "l.json")), "--rootdir", str(tmp_path)],
         capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False,
     )  # fmt: skip

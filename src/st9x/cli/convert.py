@@ -5,6 +5,11 @@ renamed into place, so a failed conversion never leaves half a file (and never c
 existing one). Errors are one line naming the file and line; the exit code is 1 for a failed
 conversion and 2 for a wrong command line. With ``--format json`` the command prints what it
 wrote and the schema's losses by construct as one JSON document.
+
+The conversion runs behind the include gate and under the time-out and memory limit of
+:mod:`st9x.cli.bounds` (a schema reads nothing outside its directory or ``--allow``; the work
+runs in a child process killed at ``--timeout``): the child returns the documents and this
+process writes them, so a killed conversion writes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from st9x.cli.bounds import add_bound_options, allowed_roots, bounded, gate_schema
 from st9x.cli.console import add_format_option, err, print_json
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import St9xError, UsageError, one_line
@@ -28,6 +34,8 @@ from st9x.outfiles import write_atomically
 if TYPE_CHECKING:
     from st9x.st97 import Compilation
 from st9x.st97.profiles import DIALECTS, OPTIONS, PROFILES
+
+Output = tuple[Path, bytes]  # a file to write (or "-", standard output) and its content
 
 # kind, what it converts, the source's metavar, whether it needs --schema (an instance does)
 _KINDS = (
@@ -103,6 +111,7 @@ def register(sub: Any) -> None:
                 metavar="LOSSES.json",
                 help="also write the loss report (construct, location, reason)",
             )
+        add_bound_options(k)
         add_format_option(k)
 
 
@@ -119,8 +128,7 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
 def _compile(args: argparse.Namespace, xsd: Path) -> Compilation:
     from st9x.st97 import compile_schema
 
-    if not xsd.is_file():
-        raise UsageError("schema file not found", path=xsd)
+    gate_schema(xsd, allowed_roots(args, xsd))  # before xmlschema follows any include
     try:
         return compile_schema(
             xsd,
@@ -151,9 +159,13 @@ def cmd_convert(args: argparse.Namespace) -> ExitCode:
     if args.format == "json" and str(args.output) == "-":
         raise UsageError("-o - writes the document to standard output; --format json would too")
     xsd = source if args.convert_kind == "xsd" else args.schema
-    compilation = _compile(args, xsd)
-    written = _CONVERSIONS[args.convert_kind](args, compilation)
-    losses = Counter(loss.construct for loss in compilation.losses)
+    if not xsd.is_file():
+        raise UsageError("schema file not found", path=xsd)
+    _options(args.option)  # a malformed --option is the command line's fault: said at once
+    documents, losses = bounded(args, lambda: _convert(args, xsd), source)
+    for path, data in documents:
+        write_output(path, data)
+    written = [path for path, _data in documents]
     if args.format == "text":
         # one line on standard error, so that -o - leaves standard output to the document
         counted = _counted(losses)
@@ -174,6 +186,14 @@ def cmd_convert(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
+def _convert(args: argparse.Namespace, xsd: Path) -> tuple[list[Output], Counter[str]]:
+    """The documents one conversion writes and the schema's losses by construct: the work of
+    the command, done where the time-out can stop it."""
+    compilation = _compile(args, xsd)
+    documents = _CONVERSIONS[args.convert_kind](args, compilation)
+    return documents, Counter(loss.construct for loss in compilation.losses)
+
+
 BRIEF_CONSTRUCTS = 5  # constructs named on the success line; --losses/--format json have all
 
 
@@ -186,21 +206,20 @@ def _counted(losses: Counter[str]) -> str:
     return named + (f" and {rest} more construct(s)" if rest > 0 else "")
 
 
-def _schema_to_json_schema(args: argparse.Namespace, compilation: Compilation) -> list[Path]:
+def _schema_to_json_schema(args: argparse.Namespace, compilation: Compilation) -> list[Output]:
     from st9x.st97 import jsonio
 
-    write_output(args.output, jsonio.dumps(compilation.schema, indent=True) + b"\n")
+    schema = (args.output, jsonio.dumps(compilation.schema, indent=True) + b"\n")
     if args.losses is None:
-        return [args.output]
+        return [schema]
     losses = [
         {"construct": x.construct, "location": x.location, "reason": x.reason}
         for x in compilation.losses
     ]
-    write_output(args.losses, orjson.dumps(losses, option=orjson.OPT_INDENT_2) + b"\n")
-    return [args.output, args.losses]
+    return [schema, (args.losses, orjson.dumps(losses, option=orjson.OPT_INDENT_2) + b"\n")]
 
 
-def _xml_to_json(args: argparse.Namespace, compilation: Compilation) -> list[Path]:
+def _xml_to_json(args: argparse.Namespace, compilation: Compilation) -> list[Output]:
     from st9x.st97 import Mapper, jsonio
 
     document = Mapper(compilation).to_json(args.source)
@@ -209,11 +228,10 @@ def _xml_to_json(args: argparse.Namespace, compilation: Compilation) -> list[Pat
     except St9xError as exc:
         exc.path = exc.path or str(args.source)
         raise
-    write_output(args.output, data)
-    return [args.output]
+    return [(args.output, data)]
 
 
-def _json_to_xml(args: argparse.Namespace, compilation: Compilation) -> list[Path]:
+def _json_to_xml(args: argparse.Namespace, compilation: Compilation) -> list[Output]:
     from lxml import etree
 
     from st9x.st97 import Mapper, jsonio
@@ -234,14 +252,11 @@ def _json_to_xml(args: argparse.Namespace, compilation: Compilation) -> list[Pat
     except St9xError as exc:
         exc.path = exc.path or str(source)
         raise
-    write_output(
-        args.output,
-        etree.tostring(element, encoding="utf-8", xml_declaration=True, pretty_print=True),
-    )
-    return [args.output]
+    xml = etree.tostring(element, encoding="utf-8", xml_declaration=True, pretty_print=True)
+    return [(args.output, xml)]
 
 
-_CONVERSIONS: dict[str, Callable[[argparse.Namespace, Compilation], list[Path]]] = {
+_CONVERSIONS: dict[str, Callable[[argparse.Namespace, Compilation], list[Output]]] = {
     "xsd": _schema_to_json_schema,
     "xml": _xml_to_json,
     "json": _json_to_xml,

@@ -3,6 +3,11 @@
 Generated corpora are written, with their manifest and a ``report.json`` (coverage, timings,
 validator verdicts, problems), to a directory any other st9x command takes with ``--corpus``.
 They are made on demand rather than committed: the same seed gives the same bytes.
+
+Every action runs under the bounds of :mod:`st9x.cli.bounds`: its work in a child process with
+``--timeout`` (for the whole action) and ``--memory-mb``, ``--in-process`` to opt out; an XSD
+given with ``--schema`` reads nothing outside its own directory or the ``--allow`` directories,
+and a corpus's schemas nothing outside the corpus.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from st9x.cli.bounds import add_bound_options, allowed_roots, bounded, gate_schema
 from st9x.cli.console import echo
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import UsageError
@@ -38,7 +44,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--schema", type=Path, required=True, help="the XSD (document schema)")
     p.add_argument("--root", required=True, help="root element: {namespace}Name or Name")
-    _generation_options(p)
+    _generation_options(p, allow=True)
     p.add_argument(
         "--size",
         default="small",
@@ -64,7 +70,7 @@ def register(sub: Any) -> None:
         "or disagreement is reported in report.json.",
     )
     p.add_argument("--schema", type=Path, required=True, help="the JSON Schema document")
-    _generation_options(p)
+    _generation_options(p, allow=False)  # the generator follows local "#..." $refs only
 
     _mutation_options(
         actions.add_parser(
@@ -77,10 +83,11 @@ def register(sub: Any) -> None:
     )
 
 
-def _generation_options(p: argparse.ArgumentParser) -> None:
+def _generation_options(p: argparse.ArgumentParser, *, allow: bool) -> None:
     p.add_argument("--count", type=int, default=100, help="instances to write (default 100)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="output corpus")
+    add_bound_options(p, allow=allow)
 
 
 def _mutation_options(p: argparse.ArgumentParser) -> None:
@@ -101,6 +108,7 @@ def _mutation_options(p: argparse.ArgumentParser) -> None:
         help="mutants per valid instance (default 1)",
     )
     p.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="output corpus")
+    add_bound_options(p, allow=False)  # a corpus's schemas are bounded by the corpus
 
 
 def cmd_corpus(args: argparse.Namespace) -> ExitCode:
@@ -134,8 +142,14 @@ def _generate(args: argparse.Namespace) -> ExitCode:
     from st9x.corpus.synth.xml.generate import write_corpus
 
     _check_generation(args)
-    report = write_corpus(args.schema, args.root, args.count, args.seed, args.out, size=args.size)
-    summary = report.as_dict()
+
+    def work() -> dict[str, Any]:
+        gate_schema(args.schema, allowed_roots(args, args.schema))  # before the closure is copied
+        return write_corpus(
+            args.schema, args.root, args.count, args.seed, args.out, size=args.size
+        ).as_dict()
+
+    summary = bounded(args, work, args.schema)
     statuses = summary["documents"]["statuses"]
     echo(
         f"wrote {args.count} instances to {args.out} ({_counts(statuses)}); "
@@ -151,7 +165,11 @@ def _generate_json(args: argparse.Namespace) -> ExitCode:
     from st9x.corpus.synth.json.generate import write_json_corpus
 
     _check_generation(args)
-    summary = write_json_corpus(args.schema, args.count, args.seed, args.out).as_dict()
+    summary = bounded(
+        args,
+        lambda: write_json_corpus(args.schema, args.count, args.seed, args.out).as_dict(),
+        args.schema,
+    )
     echo(
         f"wrote {summary['written']}/{args.count} JSON instances to {args.out}; "
         f"{len(summary['problems'])} problem(s) in {args.out / 'report.json'}"
@@ -200,13 +218,17 @@ def _mutate_with(
     """Run one mutator (XML or JSON: the same options, the same report shape) and print the
     mutants it kept, one line per constraint kind."""
     _check_kinds(args, known)
-    summary = mutate(
+    summary: dict[str, Any] = bounded(
+        args,
+        lambda: mutate(
+            args.corpus,
+            args.out,
+            kinds=args.kinds or None,
+            seed=args.seed,
+            per_instance=args.per_instance,
+        ).as_dict(),
         args.corpus,
-        args.out,
-        kinds=args.kinds or None,
-        seed=args.seed,
-        per_instance=args.per_instance,
-    ).as_dict()
+    )
     by_kind: dict[str, dict[str, int]] = summary["by_kind"]
     kept = sum(row.get("rejected", 0) for row in by_kind.values())  # rejected by the validators
     echo(

@@ -3,7 +3,12 @@ each verdict and its located errors, for a person (text) or a script (``--format
 
 Each error of an invalid instance is printed as ``file:line:column: location: message``, the
 form editors and CI annotations jump to; errors beyond ``--max-errors`` are counted in one line
-saying how to see them all."""
+saying how to see them all.
+
+Each adapter runs in a worker process under ``--timeout`` and ``--memory-mb``, as in ``st9x
+run`` (a pattern that sends Python's ``re`` backtracking is stopped, and reported as ``errored``
+naming the instance); ``--in-process`` is the opt-out. The schema reads nothing outside its own
+directory or the ``--allow`` directories."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from st9x.cli.bounds import add_bound_options, allowed_roots
 from st9x.cli.console import add_format_option, echo, out, print_json
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import UsageError
@@ -35,11 +41,13 @@ def register(sub: Any) -> None:
     p.add_argument("--schema", type=Path, required=True, help="XSD or JSON Schema file")
     add_cli_options(p, ("adapter", "external", "max_errors"))
     p.add_argument("--root", default=None, help="XSD: required document root ({ns}Name or Name)")
+    add_bound_options(p)
     add_format_option(p)
 
 
 def cmd_validate(args: argparse.Namespace) -> ExitCode:
     from st9x.corpus.model import Case, SchemaSpec, data_format_of
+    from st9x.engine.isolation import ProcessExecutor
     from st9x.engine.tasks import Task
     from st9x.engine.worker import Worker
     from st9x.subjects.registry import select_adapters
@@ -54,7 +62,8 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     kind = "xsd" if fmt == "xml" else "json-schema"
     # ids and the instance as printed are made from file names: printable (st9x.text)
     schema = SchemaSpec(
-        "cli", printable(args.schema.stem), args.schema.resolve(), kind, root=args.root
+        "cli", printable(args.schema.stem), args.schema.resolve(), kind, root=args.root,
+        bounds=allowed_roots(args, args.schema),
     )
     adapters = {
         n: a for n, a in select_adapters(args.adapter, args.external).items() if a.format == fmt
@@ -64,9 +73,18 @@ def cmd_validate(args: argparse.Namespace) -> ExitCode:
     shown = printable(str(instance))
     case = Case("cli", printable(instance.stem), instance.resolve(), fmt, schema, source=shown)
     worker = Worker(adapters, max_errors=args.max_errors)
+    tasks = [Task(case, name) for name in sorted(adapters)]
+    if args.in_process:
+        results = map(worker.run, tasks)
+    else:  # one worker, adapter after adapter: the schema's model is loaded once for all
+        executor = ProcessExecutor(
+            worker, jobs=1, timeout=args.timeout, memory_mb=args.memory_mb or None
+        )
+        results = executor.map(tasks)
     records: dict[str, Any] = {}
-    for name in sorted(adapters):  # text: each verdict as soon as it is known
-        records[name] = worker.run(Task(case, name))
+    for record in results:  # text: each verdict as soon as it is known
+        name = record["adapter"]
+        records[name] = record
         if args.format == "text":
             if len(records) == 1:
                 _print_version_note(records[name])
@@ -109,10 +127,20 @@ def _print_verdict(name: str, record: Record, instance: str) -> None:
     style = _STYLES[verdict]
     out.print(f"[{style}]{verdict:8}[/{style}] {escape(name)}")
     for error in record["errors"]:
-        echo(f"         {_located(error, instance) if verdict == 'invalid' else error['message']}")
+        shown = _located(error, instance) if verdict == "invalid" else _named(error, instance)
+        echo(f"         {shown}")
     omitted = record.get("errors_omitted", record["error_count"] - len(record["errors"]))
     if omitted:
         echo(f"         ... {omitted} more errors not shown (--max-errors 0 shows all)")
+
+
+def _named(error: ProblemJSON, instance: str) -> str:
+    """An errored record's message, which names the file it is about (the schema, say), or,
+    when it names none (a time-out, a worker that died), prefixed with the instance."""
+    message = error["message"]
+    if message.startswith(("time-out:", "the validator's process")):
+        return f"{instance}: {message}"
+    return message
 
 
 def _located(error: ProblemJSON, instance: str) -> str:

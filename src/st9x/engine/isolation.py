@@ -129,6 +129,7 @@ class ProcessExecutor:
         self._context = mp.get_context(method)
         self._forks = method == "fork"
         self._parent_ends: set[Connection] = set()  # open parent ends, for workers to close
+        self._kept: _Slot | None = None  # the worker :meth:`run` keeps between calls
 
     def _start(self) -> _Slot:
         parent, child = self._context.Pipe()
@@ -185,7 +186,7 @@ class ProcessExecutor:
                     if slot.task is None and slot.group:
                         slot.task = slot.group.popleft()
                         slot.started = time.monotonic()
-                        slot.queued = _queued_seconds(slot.process.pid)
+                        slot.queued = queued_seconds(slot.process.pid)
                         slot.conn.send(slot.task)
                 busy = [s for s in slots if s.task is not None]
                 nearest = min(self.timeout - self._elapsed(s) for s in busy)
@@ -210,10 +211,43 @@ class ProcessExecutor:
             for slot in slots:
                 self._stop(slot, kill=slot.task is not None)
 
+    def run(self, task: Task) -> Record:
+        """One task, in a worker kept between calls (started on first use, replaced after a
+        time-out or a death), for a caller that hands tasks one at a time (the pytest plugin):
+        the worker keeps its compiled schemas, as in :meth:`map`. :meth:`close` stops it."""
+        slot = self._kept or self._start()
+        self._kept = slot
+        slot.task = task
+        slot.started = time.monotonic()
+        slot.queued = queued_seconds(slot.process.pid)
+        try:
+            slot.conn.send(task)
+            while not slot.conn.poll(max(0.0, self.timeout - self._elapsed(slot))):
+                if self._elapsed(slot) >= self.timeout:
+                    return self._drop(slot, self._timed_out(slot))
+            record: Record = slot.conn.recv()
+        except (EOFError, OSError):
+            return self._drop(slot, self._death(slot))
+        slot.task = None
+        return record
+
+    def _drop(self, slot: _Slot, message: str) -> Record:
+        """The lost task's record; the kept worker is killed, a fresh one starts next time."""
+        record = self._lost(slot, message)
+        self._stop(slot, kill=True)
+        self._kept = None
+        return record
+
+    def close(self) -> None:
+        """Stop the worker :meth:`run` kept."""
+        if self._kept is not None:
+            self._stop(self._kept, kill=False)
+            self._kept = None
+
     @staticmethod
     def _elapsed(slot: _Slot) -> float:
         """The task's time so far, less what its worker spent waiting for a CPU."""
-        waited = _queued_seconds(slot.process.pid) - slot.queued
+        waited = queued_seconds(slot.process.pid) - slot.queued
         return time.monotonic() - slot.started - max(0.0, waited)
 
     def _replace(self, slot: _Slot) -> _Slot:
@@ -259,7 +293,7 @@ def _next_group(pending: deque[deque[Task]], schema: object) -> deque[Task]:
     return pending.popleft()
 
 
-def _queued_seconds(pid: int) -> float:
+def queued_seconds(pid: int) -> float:
     """How long process ``pid`` has waited, runnable, for a CPU (the second field of
     ``/proc/PID/schedstat``, in ns); 0 where the kernel does not say."""
     try:

@@ -46,6 +46,7 @@ from st9x.text import printable
 
 SUITE_SUFFIX = ".suite.toml"
 _WORKER = pytest.StashKey[Worker]()
+_EXECUTOR = pytest.StashKey[ProcessExecutor]()
 _ADAPTERS = pytest.StashKey[dict[str, Adapter]]()
 _LEDGER = pytest.StashKey[Ledger]()
 _FROM_OPTION = pytest.StashKey[bool]()  # a suite file collected the --corpus corpora
@@ -83,6 +84,23 @@ def _worker(config: pytest.Config) -> Worker:
             _adapters(config), max_errors=value_from_pytest(config, "max_errors")
         )
     return config.stash[_WORKER]
+
+
+def _executor(config: pytest.Config) -> ProcessExecutor:
+    """One kept worker process per pytest process (per xdist worker), bounded by
+    ``--case-timeout`` and ``--memory-mb``: a case stuck in C code (a ReDoS pattern in
+    Python's re) is killed instead of hanging the session (F10), and the worker keeps its
+    compiled schemas from case to case, so bounding costs little over running in-process."""
+    if _EXECUTOR not in config.stash:
+        executor = ProcessExecutor(
+            _worker(config),
+            jobs=1,
+            timeout=value_from_pytest(config, "timeout"),
+            memory_mb=value_from_pytest(config, "memory_mb") or None,
+        )
+        config.stash[_EXECUTOR] = executor
+        config.add_cleanup(executor.close)
+    return config.stash[_EXECUTOR]
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -239,19 +257,10 @@ class CaseItem(pytest.Item):
         self.record: Record | None = None
 
     def runtest(self) -> None:
-        if not value_from_pytest(self.config, "in_process"):
-            # in-process, a validator stuck in C code (a ReDoS pattern in Python's re) cannot
-            # be interrupted and hangs the session (F10): a killable worker bounds it
-            cap = value_from_pytest(self.config, "max_errors")
-            executor = ProcessExecutor(
-                Worker(_adapters(self.config), max_errors=cap),
-                jobs=1,
-                timeout=value_from_pytest(self.config, "timeout"),
-                memory_mb=value_from_pytest(self.config, "memory_mb"),
-            )
-            (record,) = executor.map([self.task])
-        else:
+        if value_from_pytest(self.config, "in_process"):
             record = _worker(self.config).run(self.task)
+        else:
+            record = _executor(self.config).run(self.task)
         self.record = record
         judgement, _ = judge(record, Ledger())  # the ledger acts through the xfail marker
         if judgement is Judgement.SKIPPED:

@@ -22,7 +22,7 @@ the converter does not claim is skipped with that reason (measured in ``st9x run
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,9 @@ import pytest
 
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec
+from st9x.engine.isolation import ProcessExecutor
 from st9x.engine.judge import CASE_CHECKS, SCHEMA_CHECKS, CheckResult, Outcome, subject_of
+from st9x.engine.records import Record
 from st9x.engine.tasks import Step, Task, conversion_cases
 from st9x.engine.worker import Worker
 from st9x.errors import St9xError
@@ -43,6 +45,8 @@ from st9x.text import printable
 
 SUITE_SUFFIX = ".suite.toml"
 _WORKERS = pytest.StashKey[dict[str, Worker]]()
+_EXECUTORS = pytest.StashKey[dict[str, ProcessExecutor]]()
+Runner = Callable[[Task], Record]
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -73,6 +77,26 @@ def _worker(config: pytest.Config, suite_file: Path, table: dict[str, Any]) -> W
         out = config._tmp_path_factory.getbasetemp() / "conversions"  # type: ignore[attr-defined]
         workers[key] = Worker(adapters, converters, conversion_out=out)
     return workers[key]
+
+
+def _runner(config: pytest.Config, suite_file: Path, table: dict[str, Any]) -> Runner:
+    """What runs a suite's tasks: its kept worker process, under ``--case-timeout`` and
+    ``--memory-mb`` (a converter stuck on a backtracking pattern is killed, F13), or this
+    process with ``--in-process``. Either keeps each schema prepared for the session."""
+    worker = _worker(config, suite_file, table)
+    if value_from_pytest(config, "in_process"):
+        return worker.run
+    executors = config.stash.setdefault(_EXECUTORS, {})
+    key = str(suite_file)
+    if key not in executors:
+        executors[key] = ProcessExecutor(
+            worker,
+            jobs=1,
+            timeout=value_from_pytest(config, "timeout"),
+            memory_mb=value_from_pytest(config, "memory_mb") or None,
+        )
+        config.add_cleanup(executors[key].close)
+    return executors[key].run
 
 
 class ConversionSuiteFile(pytest.File):
@@ -137,14 +161,13 @@ class ConversionItem(pytest.Item):
         self.cases = cases
 
     def runtest(self) -> None:
-        worker = _worker(self.config, self.path, self.table)
+        run = _runner(self.config, self.path, self.table)
         if self.case is None:
-            record = worker.run(Task(self.spec, self.converter, Step.CONVERT_SCHEMA))
-            case_records = [worker.run(Task(c, self.converter, Step.CONVERT_CASE))
-                            for c in self.cases]
+            record = run(Task(self.spec, self.converter, Step.CONVERT_SCHEMA))
+            case_records = [run(Task(c, self.converter, Step.CONVERT_CASE)) for c in self.cases]
             result = SCHEMA_CHECKS[self.check](record, case_records)  # type: ignore[arg-type]
         else:
-            record = worker.run(Task(self.case, self.converter, Step.CONVERT_CASE))
+            record = run(Task(self.case, self.converter, Step.CONVERT_CASE))
             found = CASE_CHECKS[self.check](record)  # type: ignore[arg-type]
             result = found or CheckResult(Outcome.SKIPPED, ("not applicable to this case",))
         if self.check not in record["claims"]:  # type: ignore[typeddict-item]

@@ -25,16 +25,48 @@ from typing import Any
 
 import orjson
 
+from st9x.errors import SchemaError
+
 #: Keywords whose values are unioned when ``$ref``/``allOf`` parts are merged.
 _UNION_KEYS = ("properties",)
 
 
 def load_schema_file(path: str | Path) -> dict[str, Any]:
-    """Read a JSON Schema document (a dict; boolean root schemas are not useful to generate)."""
+    """Read a JSON Schema document (a dict; boolean root schemas are not useful to generate).
+
+    A ``$ref`` to anything but this document (``#...``) is refused before any library sees the
+    schema: the generator and the mutator follow local pointers only, and a validator given
+    the schema would otherwise go looking for the other file (on the disk, outside what the
+    command was given, or on the network)."""
     document = orjson.loads(Path(path).read_bytes())
     if not isinstance(document, dict):
         raise ValueError(f"{path}: a JSON Schema document must be an object")
+    outside = next(_foreign_refs(document), None)
+    if outside is not None:
+        raise SchemaError(
+            f"refusing $ref {outside!r}: st9x generates and mutates from one schema document "
+            "and follows only references into it ('#...')",
+            path=path,
+        )
     return document
+
+
+_DATA_KEYS = ("enum", "const", "default", "examples")  # instances, not schemas
+
+
+def _foreign_refs(node: Any) -> Iterable[str]:
+    """Every ``$ref``/``$dynamicRef``/``$recursiveRef`` value that leaves the document."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in ("$ref", "$dynamicRef", "$recursiveRef"):
+                ref = item.get(key)
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    yield ref
+            stack.extend(v for k, v in item.items() if k not in _DATA_KEYS)
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 class SchemaView:

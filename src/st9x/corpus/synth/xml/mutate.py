@@ -31,6 +31,7 @@ from st9x.corpus.synth.xml.model import SchemaModel, load_schema
 from st9x.corpus.synth.xml.mutations import DEFAULT_KINDS, FINDERS, MutationContext
 from st9x.corpus.synth.xml.schemafiles import copy_schema_closure
 from st9x.errors import CorpusError
+from st9x.xmlsafe import schema_files
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -50,6 +51,7 @@ class XmlMutation(mutation.MutationFormat):
         self, source: Path, out: Path, entry: dict[str, Any], rng: random.Random, report: Report
     ) -> _SchemaTools:
         path = source / entry["path"]
+        schema_files(path.resolve(), (source.resolve(),))  # the corpus bounds its schemas
         schema = load_schema(path)
         root = entry.get("root")
         if not root:
