@@ -27,6 +27,13 @@ from urllib.request import url2pathname
 
 import xmlschema
 
+from st9x.fileserve import Served, ServingOpener
+from st9x.locations import file_url
+from st9x.xmlsafe import approved_files, refused_loads, schema_files
+
+# the schemas xmlschema ships and falls back to (xml.xsd, XLink...): part of the library
+BUNDLED = Path(xmlschema.__file__).resolve().parent / "schemas"
+
 _CLASSES: dict[str, type[xmlschema.XMLSchemaBase]] = {
     "1.0": xmlschema.XMLSchema10,
     "1.1": xmlschema.XMLSchema11,
@@ -41,7 +48,8 @@ _stats = {"loads": 0, "hits": 0}
 def load_xmlschema(path: str | Path, version: str = "1.0") -> Any:
     """The xmlschema model of the schema at ``path`` for XSD ``version`` (``1.0`` or ``1.1``),
     loaded from local files only and without entity expansion; xmlschema's exceptions pass
-    through unchanged, for each caller to word in its own terms."""
+    through unchanged, for each caller to word in its own terms. A SchemaError says xmlschema
+    asked for a file the gate did not approve."""
     key = (os.path.realpath(path), version)
     cached = _cache.get(key)
     if cached is not None:
@@ -51,12 +59,34 @@ def load_xmlschema(path: str | Path, version: str = "1.0") -> Any:
             _stats["hits"] += 1
             return schema
         del _cache[key]
-    schema = _CLASSES[version](str(path), allow="local", defuse="always")
+    opener = _opener_for(Path(path))
+    schema = _CLASSES[version](file_url(path), allow="local", defuse="always", opener=opener)
+    refused_loads(opener.served, Path(path))
     _stats["loads"] += 1
     _cache[key] = (schema, _stat_all(_files_of(schema)))
     while len(_cache) > MAX_CACHED:
         _cache.popitem(last=False)
     return schema
+
+
+def _opener_for(path: Path) -> ServingOpener:
+    if approved_files(path) is None:
+        # no gate ran for this schema: which directories it may read is for its caller to
+        # bound; here every location must at least mean the same file to every library
+        entry = path.resolve()
+        schema_files(entry, (Path(entry.anchor),))
+    return ServingOpener(Served(approved_files(path) or (), trusted=(BUNDLED,)))
+
+
+def instance_resource(instance: Path) -> Any:
+    """An xmlschema resource of the instance file ``instance`` and nothing else: named by a
+    URL that reads as exactly this file, opened by st9x, with no other file to be had."""
+    return xmlschema.XMLResource(
+        file_url(instance),
+        allow="local",
+        defuse="always",
+        opener=ServingOpener(Served((instance,))),
+    )
 
 
 def load_counts() -> dict[str, int]:
