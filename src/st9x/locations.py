@@ -28,6 +28,9 @@ from urllib.request import Request, url2pathname
 from st9x.corpus.model import within
 
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+# what libxml2 can make a URI reference of (RFC 3986 without "[" and "]", which it takes for
+# an IP literal only): anything else, non-ASCII letters included, makes it give up
+_LIBXML2_URI = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#]|%[0-9A-Fa-f]{2})*")
 _LOCAL_HOSTS = ("", "localhost")
 
 
@@ -109,8 +112,11 @@ def _xmlschema(base: Path, location: str) -> Reading:
 
 
 def _libxml2(base: Path, location: str) -> Reading:
-    if any(char.isspace() or char == "\\" for char in location) or _control(location):
+    if not _LIBXML2_URI.fullmatch(location):
         return Reading("libxml2", None, "cannot make a URI of it")
+    if "?" in location or "#" in location:
+        # against the file: URL st9x gives as the base, a query or fragment of the URL
+        return Reading("libxml2", None, "takes '?' or '#' for a URL query or fragment")
     parts = urlsplit(location)
     if parts.scheme.lower() == "file":
         if parts.netloc.lower() not in _LOCAL_HOSTS or not parts.path.startswith("/"):
