@@ -23,6 +23,7 @@ from st9x.locations import LocationRefused, name_problem, readings, resolve_loca
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+_IMPORT = f"{{{XSD_NS}}}import"
 _REFERENCE_TAGS = {f"{{{XSD_NS}}}{name}" for name in ("include", "import", "redefine", "override")}
 
 
@@ -214,8 +215,17 @@ def schema_files(entry: Path, roots: tuple[Path, ...] | None = None) -> tuple[Pa
             if not isinstance(node.tag, str) or node.tag not in _REFERENCE_TAGS:
                 continue
             location = node.get("schemaLocation")
-            if not location:
+            if not location and node.tag == _IMPORT:
                 continue  # an import by namespace only: nothing to load
+            if location is None:
+                continue  # an include without a location: the schema is invalid, not a read
+            if not location:
+                # xmlschema takes the empty location for the schema's own folder
+                raise SchemaError(
+                    "empty schemaLocation: st9x does not follow it",
+                    path=current,
+                    line=node.sourceline,
+                )
             if is_remote(location):
                 raise SchemaError(
                     f"refusing remote schemaLocation {location!r}: st9x resolves schemas "
