@@ -19,6 +19,7 @@ run the gate (:func:`st9x.xmlsafe.schema_files`) first, as before.
 from __future__ import annotations
 
 import os
+import warnings
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -60,8 +61,12 @@ def load_xmlschema(path: str | Path, version: str = "1.0") -> Any:
             return schema
         del _cache[key]
     opener = _opener_for(Path(path))
-    schema = _CLASSES[version](file_url(path), allow="local", defuse="always", opener=opener)
-    refused_loads(opener.served, Path(path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        schema = _CLASSES[version](file_url(path), allow="local", defuse="always", opener=opener)
+    refused_loads(opener.served, Path(path))  # the refusal, not xmlschema's warning about it
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     _stats["loads"] += 1
     _cache[key] = (schema, _stat_all(_files_of(schema)))
     while len(_cache) > MAX_CACHED:

@@ -384,3 +384,29 @@ def test_the_committed_cases_are_refused_as_read_differently() -> None:
         message = str(info.value)
         assert f"{case.schema.path}:6:" in message and one_line(message), message
         assert "read differently" in message, message
+
+
+@pytest.mark.parametrize("folder", ["..\t", ".\r.", "%2e%2e", " ", "..\\.."])
+def test_validate_reads_the_instance_named_not_another(
+    tmp_path: Path, outside: Outside, folder: str
+) -> None:
+    """``st9x validate`` given an instance in an oddly named folder: every validator reads that
+    file (valid), none the one a cleaned-up name would lead to (the secret, invalid)."""
+    root = outside.dir / "corpus"
+    (root / folder).mkdir(parents=True)
+    schema = root / "doc.xsd"
+    schema.write_bytes((HOSTILE / "schemas" / "doc.xsd").read_bytes())
+    instance = root / folder / "doc.xml"
+    instance.write_text('<Doc xmlns="urn:st9x:hostile"/>\n', encoding="utf-8")
+    secret = outside.dir / "doc.xml"  # "corpus/..<TAB>/doc.xml" with the TAB dropped
+    secret.write_text(f'<Doc xmlns="urn:st9x:hostile"><{SECRET}/></Doc>\n', encoding="utf-8")
+    adapters = [arg for name in XML_ADAPTERS for arg in ("--adapter", name)]
+    with OpenWatch([outside.dir]) as watch:
+        done = guarded_cli(
+            tmp_path / "v.log", [root], "validate", "--schema", schema, *adapters,
+            "--format", "json", instance,
+        )  # fmt: skip
+    assert "Traceback" not in done.stderr and SECRET not in done.stdout, done.stderr[-2000:]
+    assert [o for o in watch.opened if o.path == str(secret)] == []
+    assert read_log(tmp_path / "v.log") == []
+    assert done.stdout.count('"valid"') >= len(XML_ADAPTERS), done.stdout[-2000:]
