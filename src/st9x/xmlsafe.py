@@ -13,15 +13,18 @@ import codecs
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 from lxml import etree
 
 from st9x.errors import InstanceError, SchemaError
 from st9x.filelimit import oversize, read_limited
+from st9x.fileserve import Served, ServeOnly
+from st9x.locations import LocationRefused, name_problem, readings, resolve_location
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+_IMPORT = f"{{{XSD_NS}}}import"
 _REFERENCE_TAGS = {f"{{{XSD_NS}}}{name}" for name in ("include", "import", "redefine", "override")}
 
 
@@ -36,8 +39,13 @@ class _RefuseRemote(etree.Resolver):
         return None
 
 
-def safe_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
-    """A parser that loads no DTD, resolves no entity and never opens a connection."""
+def safe_parser(
+    *, remove_blank_text: bool = False, served: Served | None = None
+) -> etree.XMLParser:
+    """A parser that loads no DTD, resolves no entity and never opens a connection. With
+    ``served``, whatever libxml2 asks for later (a schema compiled from the parsed document
+    loading its includes) is answered from those files only (:class:`st9x.fileserve.ServeOnly`)
+    instead of by libxml2's own reading of the location."""
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -46,7 +54,7 @@ def safe_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
         huge_tree=False,
         remove_blank_text=remove_blank_text,
     )
-    parser.resolvers.add(_RefuseRemote())
+    parser.resolvers.add(_RefuseRemote() if served is None else ServeOnly(served))
     return parser
 
 
@@ -104,10 +112,13 @@ def check_encoding(
 
 
 def parse_xml(
-    path: Path, error: type[InstanceError] | type[SchemaError] = InstanceError
+    path: Path,
+    error: type[InstanceError] | type[SchemaError] = InstanceError,
+    served: Served | None = None,
 ) -> etree._ElementTree:
     """Parse an XML file safely; a syntax or encoding problem becomes one line naming the file
-    and line, and so does a file over st9x's size limit (it is refused before it is read)."""
+    and line, and so does a file over st9x's size limit (it is refused before it is read).
+    ``served``: see :func:`safe_parser` (then check :func:`refused_loads` after compiling)."""
     try:
         data = read_limited(path, error)
     except OSError as exc:
@@ -117,7 +128,7 @@ def parse_xml(
         raise error(f"wrongly encoded: {conflict}", path=path, line=1)
     try:
         base_url = path.absolute().as_uri()  # as_uri() refuses a relative path
-        root = etree.fromstring(data, safe_parser(), base_url=base_url)
+        root = etree.fromstring(data, safe_parser(served=served), base_url=base_url)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno and exc.lineno > 0 else None
         raise error(f"not well-formed XML: {exc.msg}", path=path, line=line) from None
@@ -141,11 +152,41 @@ def is_remote(location: str) -> bool:
 
 
 def local_target(base: Path, location: str) -> Path:
-    """Where a relative or file: schemaLocation points, from the file that names it."""
-    parsed = urlparse(location)
-    if parsed.scheme.lower() == "file":
-        return Path(unquote(parsed.path))
-    return (base.parent / unquote(location)).resolve()
+    """Where a relative or file: schemaLocation points as st9x reads it, from the file that
+    names it (for indexing; whether every library reads it the same way is the gate's
+    question: :func:`st9x.locations.resolve_location`)."""
+    reading = readings(base, location)[0]
+    if reading.path is None:
+        raise LocationRefused(f"schemaLocation {location!r}: {reading.why}")
+    return reading.path.resolve()
+
+
+def served_schema(entry: Path) -> Served:
+    """What a library compiling the schema at ``entry`` may load: the files the gate approved
+    for it (run first), and nothing else."""
+    return Served(approved_files(entry) or (entry,))
+
+
+def refused_loads(served: Served, path: Path) -> None:
+    """Raise SchemaError, naming the schema, if a library asked for a file st9x did not serve:
+    the library would otherwise go on without it (a missing import is not an error to
+    xmlschema) and judge with a schema other than the one checked."""
+    if served.refused:
+        raise SchemaError(
+            f"refusing to load {served.refused[0]!r}: it is not a file the schema's "
+            "references were checked to lead to",
+            path=path,
+        )
+
+
+_APPROVED: dict[Path, frozenset[Path]] = {}
+
+
+def approved_files(entry: Path) -> frozenset[Path] | None:
+    """Every file :func:`schema_files` has let ``entry`` reach in this process (under any
+    roots it was asked with), or None if the gate never ran for it: what the loaders of
+    :mod:`st9x.fileserve` may hand the libraries."""
+    return _APPROVED.get(Path(entry).resolve())
 
 
 @lru_cache(maxsize=1024)
@@ -159,6 +200,9 @@ def schema_files(entry: Path, roots: tuple[Path, ...] | None = None) -> tuple[Pa
     with a message that does not say which file was at fault. Both libxml2 and xmlschema load
     the includes themselves, so this check, run before either compiles, is the gate.
     """
+    problem = name_problem(str(entry.absolute()))
+    if problem:
+        raise SchemaError(f"refusing the schema file name: {problem}", path=entry)
     entry = entry.resolve()
     if roots is None:
         roots = (entry.parent,)
@@ -176,8 +220,17 @@ def schema_files(entry: Path, roots: tuple[Path, ...] | None = None) -> tuple[Pa
             if not isinstance(node.tag, str) or node.tag not in _REFERENCE_TAGS:
                 continue
             location = node.get("schemaLocation")
-            if not location:
+            if not location and node.tag == _IMPORT:
                 continue  # an import by namespace only: nothing to load
+            if location is None:
+                continue  # an include without a location: the schema is invalid, not a read
+            if not location:
+                # xmlschema takes the empty location for the schema's own folder
+                raise SchemaError(
+                    "empty schemaLocation: st9x does not follow it",
+                    path=current,
+                    line=node.sourceline,
+                )
             if is_remote(location):
                 raise SchemaError(
                     f"refusing remote schemaLocation {location!r}: st9x resolves schemas "
@@ -186,19 +239,11 @@ def schema_files(entry: Path, roots: tuple[Path, ...] | None = None) -> tuple[Pa
                     line=node.sourceline,
                 )
             try:
-                target = local_target(current, location).resolve()
-            except (OSError, RuntimeError, ValueError) as exc:
+                target = resolve_location(current, location, roots)
+            except LocationRefused as exc:
                 raise SchemaError(
-                    f"schemaLocation {location!r} cannot be resolved: {exc}",
-                    path=current,
-                    line=node.sourceline,
+                    f"schemaLocation {location!r} {exc}", path=current, line=node.sourceline
                 ) from None
-            if not any(target == r or r in target.parents for r in roots):
-                raise SchemaError(
-                    f"schemaLocation {location!r} leads outside the corpus",
-                    path=current,
-                    line=node.sourceline,
-                )
             if not target.is_file():
                 raise SchemaError(
                     f"schemaLocation {location!r} names a missing file {target}",
@@ -206,4 +251,5 @@ def schema_files(entry: Path, roots: tuple[Path, ...] | None = None) -> tuple[Pa
                     line=node.sourceline,
                 )
             pending.append(target)
+    _APPROVED[entry] = _APPROVED.get(entry, frozenset()) | frozenset(seen)
     return tuple(seen)

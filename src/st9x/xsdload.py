@@ -19,6 +19,7 @@ run the gate (:func:`st9x.xmlsafe.schema_files`) first, as before.
 from __future__ import annotations
 
 import os
+import warnings
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,13 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import xmlschema
+
+from st9x.fileserve import Served, ServingOpener
+from st9x.locations import file_url
+from st9x.xmlsafe import approved_files, refused_loads, schema_files
+
+# the schemas xmlschema ships and falls back to (xml.xsd, XLink...): part of the library
+BUNDLED = Path(xmlschema.__file__).resolve().parent / "schemas"
 
 _CLASSES: dict[str, type[xmlschema.XMLSchemaBase]] = {
     "1.0": xmlschema.XMLSchema10,
@@ -41,7 +49,8 @@ _stats = {"loads": 0, "hits": 0}
 def load_xmlschema(path: str | Path, version: str = "1.0") -> Any:
     """The xmlschema model of the schema at ``path`` for XSD ``version`` (``1.0`` or ``1.1``),
     loaded from local files only and without entity expansion; xmlschema's exceptions pass
-    through unchanged, for each caller to word in its own terms."""
+    through unchanged, for each caller to word in its own terms. A SchemaError says xmlschema
+    asked for a file the gate did not approve."""
     key = (os.path.realpath(path), version)
     cached = _cache.get(key)
     if cached is not None:
@@ -51,12 +60,38 @@ def load_xmlschema(path: str | Path, version: str = "1.0") -> Any:
             _stats["hits"] += 1
             return schema
         del _cache[key]
-    schema = _CLASSES[version](str(path), allow="local", defuse="always")
+    opener = _opener_for(Path(path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        schema = _CLASSES[version](file_url(path), allow="local", defuse="always", opener=opener)
+    refused_loads(opener.served, Path(path))  # the refusal, not xmlschema's warning about it
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     _stats["loads"] += 1
     _cache[key] = (schema, _stat_all(_files_of(schema)))
     while len(_cache) > MAX_CACHED:
         _cache.popitem(last=False)
     return schema
+
+
+def _opener_for(path: Path) -> ServingOpener:
+    if approved_files(path) is None:
+        # no gate ran for this schema: which directories it may read is for its caller to
+        # bound; here every location must at least mean the same file to every library
+        entry = path.resolve()
+        schema_files(entry, (Path(entry.anchor),))
+    return ServingOpener(Served(approved_files(path) or (), trusted=(BUNDLED,)))
+
+
+def instance_resource(instance: Path) -> Any:
+    """An xmlschema resource of the instance file ``instance`` and nothing else: named by a
+    URL that reads as exactly this file, opened by st9x, with no other file to be had."""
+    return xmlschema.XMLResource(
+        file_url(instance),
+        allow="local",
+        defuse="always",
+        opener=ServingOpener(Served((instance,))),
+    )
 
 
 def load_counts() -> dict[str, int]:

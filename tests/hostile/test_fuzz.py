@@ -8,6 +8,10 @@ well-formed record, never with a traceback.
   hostile corpus, or generated documents), gives through ``Worker.run`` a record that follows
   the results format, can be written as JSON, has one-line messages, and is not a crash
   ("<adapter> raised ..."): each adapter maps its library's errors to st9x's own.
+- A schema location or a file name made of whitespace, control characters, backslashes,
+  percent-escapes, odd schemes and plain text, with a harmless decoy at its literal reading,
+  never makes any XML validator open a file outside the corpus (the guard for Python, inotify
+  for libxml2's C code) and never ends in a traceback.
 
 The examples per property are few, so tests/ stays fast. For a longer, time-boxed campaign (CI):
 
@@ -15,8 +19,8 @@ The examples per property are few, so tests/ stays fast. For a longer, time-boxe
 
 runs every property with more examples until the time is up. A failing input is shrunk by
 Hypothesis and saved under ``tests/hostile/regressions/`` (``xml-<sha>.xml``,
-``json-<sha>.json``, ``manifest-<sha>.json``), where :func:`test_regressions` replays it in
-every ordinary run from then on.
+``json-<sha>.json``, ``manifest-<sha>.json``, ``location-<sha>.txt``, ``name-<sha>.txt``),
+where :func:`test_regressions` replays it in every ordinary run from then on.
 """
 
 from __future__ import annotations
@@ -40,15 +44,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from st9x import formats
+from st9x.corpus.discover import discover
 from st9x.corpus.manifest import load_manifest
 from st9x.corpus.model import Case, SchemaSpec
 from st9x.engine.tasks import Task
 from st9x.engine.worker import Worker
 from st9x.errors import St9xError
+from st9x.locations import name_problem
 from st9x.subjects.registry import select_adapters
-from st9x.testing.guards import Guard
+from st9x.testing.guards import Guard, OpenWatch
 
-from .helpers import HOSTILE
+from .helpers import HOSTILE, SECRET
 
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 FUZZ_SECONDS = float(os.environ.get("ST9X_FUZZ_SECONDS", "0") or 0)
@@ -140,6 +146,116 @@ def check_manifest(data: bytes) -> None:
     for case in corpus.cases:
         if case.problem is None:
             assert root in case.instance.resolve().parents, case.instance
+
+
+_XML_ADAPTERS = ("lxml", "xmlschema-1.0", "xmlschema-1.1")
+_OUTSIDE_MARK = "<OUTSIDE>"
+
+
+@functools.cache
+def _paths_work() -> tuple[Path, Path]:
+    """A corpus folder for the location and name properties, and a secret schema outside it
+    (beside it, where a misread location or name would lead)."""
+    work = Path(tempfile.mkdtemp(prefix="st9x-fuzz-paths-"))
+    atexit.register(shutil.rmtree, work, True)
+    corpus = work / "corpus"
+    (corpus / "schemas").mkdir(parents=True)
+    (corpus / "xml").mkdir()
+    (corpus / "xml" / "doc.xml").write_text('<Doc xmlns="urn:st9x:hostile"/>', encoding="utf-8")
+    (corpus / "schemas" / "doc.xsd").write_bytes((HOSTILE / "schemas" / "doc.xsd").read_bytes())
+    secret = work / "outside" / "s.xsd"
+    secret.parent.mkdir()
+    secret.write_text(_xsd_part(SECRET), encoding="utf-8")
+    return corpus, secret
+
+
+def _xsd_part(name: str) -> str:
+    return (
+        '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+        f'targetNamespace="urn:st9x:hostile"><xsd:element name="{name}"/></xsd:schema>'
+    )
+
+
+def _attribute(text: str) -> str:
+    out = text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    for char in "\t\n\r":
+        out = out.replace(char, f"&#{ord(char)};")
+    return out
+
+
+def _run_xml(cases: list[Case], corpus: Path, secret: Path) -> None:
+    """Run ``cases`` through every XML validator in this process: no open outside the
+    corpus (guard), none of the secret by anyone (inotify), every record a proper one."""
+    worker = _worker()
+    with OpenWatch([secret.parent]) as watch, Guard([corpus, HOSTILE]) as guard:
+        records = [worker.run(Task(case, name)) for case in cases for name in _XML_ADAPTERS]
+    assert guard.attempts == [], [str(a) for a in guard.attempts]
+    assert [str(o) for o in watch.opened] == []
+    for record in records:
+        assert record["verdict"] in ("valid", "invalid", "errored"), record
+        formats.check("results", record, path=corpus)
+        assert SECRET not in orjson.dumps(record).decode()
+        for error in record["errors"]:
+            assert "\n" not in error["message"] and not _CRASH.match(error["message"]), error
+
+
+def check_location(data: bytes) -> None:
+    """A schema whose include names ``data`` (UTF-8; ``<OUTSIDE>`` stands for the secret's
+    absolute path), with a decoy at the location's literal reading when that lies in the
+    corpus: the validators compile it or refuse it, and never read outside the corpus."""
+    corpus, secret = _paths_work()
+    location = data.decode("utf-8", "replace").replace(_OUTSIDE_MARK, str(secret))
+    n = next(_COUNTER)
+    schemas = corpus / "schemas"
+    main = schemas / f"loc-{n}.xsd"
+    decoy = schemas / location
+    try:
+        if corpus.resolve() in decoy.resolve().parents and not decoy.exists():
+            decoy.parent.mkdir(parents=True, exist_ok=True)
+            decoy.write_text(_xsd_part("Harmless"), encoding="utf-8")
+    except (OSError, ValueError):
+        pass  # a name this file system cannot hold: nothing for a library to misread either
+    main.write_text(
+        '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+        'targetNamespace="urn:st9x:hostile" xmlns="urn:st9x:hostile">'
+        f'<xsd:include schemaLocation="{_attribute(location)}"/>'
+        '<xsd:element name="Doc"/></xsd:schema>',
+        encoding="utf-8",
+    )
+    spec = SchemaSpec("fuzz", f"loc-{n}", main.resolve(), "xsd", bounds=(corpus,))
+    case = Case("fuzz", f"loc-{n}", (corpus / "xml" / "doc.xml").resolve(), "xml", spec,
+                source="xml/doc.xml")  # fmt: skip
+    _run_xml([case], corpus, secret)
+
+
+def check_name(data: bytes) -> None:
+    """A folder named ``data`` (UTF-8) holding an instance and a schema, indexed without a
+    manifest: indexing answers with notes and errored cases, never a traceback; every case
+    it lets run names a file of the corpus that no library reads as another."""
+    corpus, secret = _paths_work()
+    name = data.decode("utf-8", "replace")
+    root = corpus.parent / f"names-{next(_COUNTER)}"
+    root.mkdir()
+    (root / "doc.xsd").write_bytes((HOSTILE / "schemas" / "doc.xsd").read_bytes())
+    try:
+        folder = root / name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "doc.xml").write_text('<Doc xmlns="urn:st9x:hostile"/>', encoding="utf-8")
+        (folder / "part.xsd").write_text(_xsd_part("Part"), encoding="utf-8")
+    except (OSError, ValueError):
+        return  # not a name this file system can hold
+    try:
+        indexed = discover(root)
+    except St9xError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    runnable = [c for c in indexed.cases if c.problem is None]
+    for case in runnable:
+        assert root.resolve() in case.instance.resolve().parents, case.instance
+        assert name_problem(case.source) is None, case.source
+    for case in indexed.cases:
+        assert case.problem is None or "\n" not in case.problem
+    _run_xml(runnable, root, secret)
 
 
 # --- strategies -------------------------------------------------------------------------------
@@ -317,6 +433,39 @@ def manifest_inputs() -> st.SearchStrategy[bytes]:
     )
 
 
+# Pieces each library reads its own way: whitespace and control characters (stripped, dropped
+# or refused), backslashes, percent-escapes, schemes, fragments, non-ASCII, and the way out.
+_LOCATION_PIECES = [
+    " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x85", "\u00a0", "\u2028", "\u3000", "\\", "/",
+    "..", "../", "..\t/", ".\r./", ". ./", "..\\", "%2e%2e/", "..%2f", "%2e", "%20", "%", "%00",
+    "#", "?", "file:", "file://", "file:///", "FILE://localhost/", "file://localhost",
+    "jar:file:", "c:", "C:\\", "\\\\host\\share\\", "//", "~/", "é", "[", "|",
+    "http://x.st9x.invalid/", "doc.xsd", "s.xsd", "outside/", _OUTSIDE_MARK,
+]  # fmt: skip
+
+
+def location_inputs() -> st.SearchStrategy[bytes]:
+    return st.one_of(
+        st.lists(st.sampled_from(_LOCATION_PIECES), min_size=1, max_size=8).map("".join),
+        st.lists(st.sampled_from(_LOCATION_PIECES) | st.text(max_size=3), max_size=6).map("".join),
+    ).map(lambda s: s.encode("utf-8", "surrogatepass"))
+
+
+_NAME_PIECES = [
+    "..", ".", " ", "\t", "\n", "\r", "\x85", "\u00a0", "\\", "%2e", "%2e%2e", "%2f", "%",
+    "~", "é", "file:", "#", "?", "[x]", "a", "doc",
+]  # fmt: skip
+
+
+def name_inputs() -> st.SearchStrategy[bytes]:
+    return (
+        st.lists(st.sampled_from(_NAME_PIECES) | st.text(max_size=3), min_size=1, max_size=5)
+        .map("".join)
+        .filter(lambda s: s not in ("", ".", "..") and "/" not in s and "\x00" not in s)
+        .map(lambda s: s.encode("utf-8", "surrogatepass"))
+    )
+
+
 # --- the quick tests ---------------------------------------------------------------------------
 
 
@@ -338,12 +487,26 @@ def test_any_manifest_loads_or_is_a_manifest_error(data: bytes) -> None:
     check_manifest(data)
 
 
+@settings(QUICK, max_examples=30)
+@given(data=location_inputs())
+def test_no_schema_location_reads_outside_the_corpus(data: bytes) -> None:
+    check_location(data)
+
+
+@settings(QUICK, max_examples=20)
+@given(data=name_inputs())
+def test_no_file_name_reads_outside_the_corpus(data: bytes) -> None:
+    check_name(data)
+
+
 # --- regressions and the time-boxed campaign ---------------------------------------------------
 
 TARGETS: dict[str, tuple[Callable[[], st.SearchStrategy[bytes]], Callable[[bytes], None], str]] = {
     "xml": (xml_inputs, lambda d: check_instance("xml", d), "xml"),
     "json": (json_inputs, lambda d: check_instance("json", d), "json"),
     "manifest": (manifest_inputs, check_manifest, "json"),
+    "location": (location_inputs, check_location, "txt"),
+    "name": (name_inputs, check_name, "txt"),
 }
 
 

@@ -33,6 +33,7 @@ from lxml import etree
 from st9x.corpus.model import Case, Corpus, Expected, SchemaSpec, data_format_of
 from st9x.errors import CorpusError, InstanceError, SchemaError, St9xError
 from st9x.filelimit import oversize, read_limited
+from st9x.locations import name_problem
 from st9x.text import printable
 from st9x.xmlsafe import XSD_NS, XSI_NS, is_remote, local_target, parse_xml
 
@@ -55,14 +56,25 @@ def discover(root: Path, expect: Expected = "valid") -> Corpus:
         p for p in (*root.rglob("*.xsd"), *root.rglob("*.xml"), *root.rglob("*.json"))
         if _leads_outside(root, p)
     }  # fmt: skip
+    # A name a library would read as another path (a directory named "..<TAB>" is ".." once
+    # xmlschema drops the TAB) is not indexed either, and its file is never opened: schemas
+    # are left out with a note, instances become errored cases naming the problem.
+    misnamed = {
+        p: problem
+        for p in (*root.rglob("*.xsd"), *root.rglob("*.xml"), *root.rglob("*.json"))
+        if p not in outside and (problem := name_problem(p.relative_to(root).as_posix()))
+    }
+    outside |= set(misnamed)
     xsds = sorted(p for p in root.rglob("*.xsd") if p not in outside and p.is_file())
     xml_files = sorted(p for p in root.rglob("*.xml") if p not in outside and p.is_file())
     json_files = sorted(p for p in root.rglob("*.json") if p not in outside and p.is_file())
     notes += [
-        f"{printable(str(p))}: not indexed: a symlink that leads outside the corpus"
+        f"{_shown(root, p)}: not indexed: a name the XML libraries would read as another "
+        f"path ({misnamed[p]})" if p in misnamed
+        else f"{printable(str(p))}: not indexed: a symlink that leads outside the corpus"
         for p in sorted(outside)
         if p.suffix == ".xsd"
-    ]
+    ]  # fmt: skip
 
     own: dict[Path, tuple[str, set[str], list[Path]]] = {}
     for xsd in xsds:
@@ -160,8 +172,13 @@ def discover(root: Path, expect: Expected = "valid") -> Corpus:
                 fmt,
                 None,
                 expected=_expected_for(path, root, expectations),
-                problem=f"instance path {_source(root, path)!r} leads outside "
-                "the corpus (a symlink)",
+                problem=(
+                    f"instance path {_source(root, path)!r} is a name the XML libraries "
+                    f"would read as another path ({misnamed[path]})"
+                    if path in misnamed
+                    else f"instance path {_source(root, path)!r} leads outside "
+                    "the corpus (a symlink)"
+                ),
                 source=_source(root, path),
             )
         )
@@ -221,6 +238,11 @@ def _expected_for(path: Path, root: Path, expectations: dict[Path, Expected]) ->
     return expectations[root]
 
 
+def _shown(root: Path, path: Path) -> str:
+    """``path`` for a one-line note: printable, whatever its name holds."""
+    return repr(str(root / _source(root, path)))[1:-1]
+
+
 def _leads_outside(root: Path, path: Path) -> bool:
     """True if ``path`` (found under ``root``) resolves, through symlinks, outside ``root``; a
     path that cannot be resolved (a symlink loop) counts as outside."""
@@ -260,7 +282,11 @@ def _top_level(xsd: Path) -> tuple[str, set[str], list[Path]]:
     for node in top.iterchildren(_INCLUDE):
         location = node.get("schemaLocation")
         if location and not is_remote(location):
-            includes.append(local_target(xsd, location))
+            try:
+                includes.append(local_target(xsd, location))
+            except ValueError:
+                continue  # no file to index; the gate refuses it, naming the line
+
     return namespace, names, includes
 
 

@@ -19,6 +19,7 @@ from st9x import formats
 from st9x.corpus.model import Case, Corpus, SchemaKind, SchemaSpec, data_format_of
 from st9x.errors import ManifestError, St9xError
 from st9x.filelimit import oversize, read_limited
+from st9x.locations import name_problem
 from st9x.text import printable
 
 MANIFEST_NAME = "manifest.json"
@@ -67,6 +68,13 @@ def load_manifest(path: Path) -> Corpus:
         sid = entry["id"]
         if sid in schemas:
             raise ManifestError(f"at /schemas/{index}/id: duplicate schema id {sid!r}", path=path)
+        misread = name_problem(entry["path"])
+        if misread:
+            raise ManifestError(
+                f"at /schemas/{index}/path: {entry['path']!r} would be read as another path "
+                f"by the XML libraries: {misread}",
+                path=path,
+            )
         resolved = inside(root, entry["path"])
         if resolved is None:
             raise ManifestError(
@@ -100,7 +108,14 @@ def load_manifest(path: Path) -> Corpus:
             )
         problem = None
         instance = inside(root, entry["instance"])
-        if instance is None:
+        misread = name_problem(entry["instance"])
+        if misread:
+            problem = (
+                f"{MANIFEST_NAME}: instance path {entry['instance']!r} would be read as "
+                f"another path by the XML libraries: {misread}"
+            )
+            instance = root / entry["instance"]
+        elif instance is None:
             problem = (
                 f"{MANIFEST_NAME}: instance path {entry['instance']!r} leads outside the corpus"
             )

@@ -129,11 +129,6 @@ def allowed_roots(
     return tuple(p.resolve() for p in (*roots, *(d for _prefix, d in uri_map)))
 
 
-def within(path: Path, roots: tuple[Path, ...]) -> bool:
-    """True if the resolved ``path`` lies under one of the resolved ``roots``."""
-    return any(path == r or r in path.parents for r in roots)
-
-
 def data_format_of(path: Path) -> DataFormat | None:
     """The instance format by file extension; anything else is not an instance."""
     suffix = path.suffix.lower()

@@ -22,7 +22,7 @@ from lxml import etree
 from st9x.errors import SchemaError, one_line
 from st9x.st97.errors import ConversionError
 from st9x.subjects.converters.base import ConverterInfo, SchemaResult, Unsupported
-from st9x.xsdload import load_xmlschema
+from st9x.xsdload import instance_resource, load_xmlschema
 
 _CLASSES: dict[str, type[Any] | None] = {
     "xmlschema": None,  # XMLSchemaConverter, the default
@@ -45,10 +45,10 @@ class _Prepared:
 
     def to_json(self, xml_path: Path) -> Any:
         try:
-            data, _errors = self.schema_.to_dict(
-                str(xml_path), converter=self.converter, validation="lax"
+            data, _errors = self.schema_.to_dict(  # the instance file and nothing else
+                instance_resource(xml_path), converter=self.converter, validation="lax"
             )
-        except (xmlschema.XMLSchemaException, etree.XMLSyntaxError, SyntaxError) as exc:
+        except (xmlschema.XMLSchemaException, etree.XMLSyntaxError, SyntaxError, OSError) as exc:
             raise ConversionError(f"xmlschema to_dict: {one_line(str(exc))}",
                                    path=xml_path) from None
         return data

@@ -14,7 +14,7 @@ from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 from st9x.subjects.validators.xmlpositions import locate_elements
 from st9x.subjects.validators.xmlroot import root_problem
 from st9x.subjects.validators.xsdversion import require_xsd_version
-from st9x.xmlsafe import parse_xml, schema_files
+from st9x.xmlsafe import parse_xml, refused_loads, schema_files, served_schema
 
 
 @dataclass
@@ -77,10 +77,12 @@ class LxmlAdapter:
         require_xsd_version(schema, self.name, "xsd-1.0")
         # refuses remote, missing or outside-the-corpus includes/imports with a clear error
         schema_files(schema.path, schema.allowed_roots())
-        document = parse_xml(schema.path, error=SchemaError)
+        served = served_schema(schema.path)  # libxml2 loads only the files checked above
+        document = parse_xml(schema.path, error=SchemaError, served=served)
         try:
             compiled = etree.XMLSchema(document)
         except etree.XMLSchemaParseError as exc:
+            refused_loads(served, schema.path)
             entry = exc.error_log.last_error if exc.error_log else None
             where = (
                 entry.filename
@@ -93,6 +95,7 @@ class LxmlAdapter:
                 path=_local(where),
                 line=line,
             ) from None
+        refused_loads(served, schema.path)
         return _Compiled(compiled, schema)
 
 

@@ -16,7 +16,7 @@ from st9x.subjects.validators.xmlpositions import locate_elements
 from st9x.subjects.validators.xmlroot import root_problem
 from st9x.subjects.validators.xsdversion import require_xsd_version
 from st9x.xmlsafe import check_encoding, schema_files
-from st9x.xsdload import load_xmlschema
+from st9x.xsdload import instance_resource, load_xmlschema
 
 
 @dataclass
@@ -27,7 +27,7 @@ class _Compiled:
     def validate(self, instance: Path) -> Outcome:
         check_encoding(instance)  # a BOM contradicting the declaration: refused as by lxml
         try:
-            resource = xmlschema.XMLResource(str(instance), allow="local", defuse="always")
+            resource = instance_resource(instance)  # read as exactly this file, nothing else
         except OSError as exc:  # before XMLResourceError: XMLResourceOSError is both
             raise InstanceError(f"cannot read: {exc.strerror or exc}", path=instance) from None
         except (
