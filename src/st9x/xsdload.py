@@ -27,6 +27,8 @@ from urllib.request import url2pathname
 
 import xmlschema
 
+from st9x.offline import local_opener
+
 _CLASSES: dict[str, type[xmlschema.XMLSchemaBase]] = {
     "1.0": xmlschema.XMLSchema10,
     "1.1": xmlschema.XMLSchema11,
@@ -51,7 +53,8 @@ def load_xmlschema(path: str | Path, version: str = "1.0") -> Any:
             _stats["hits"] += 1
             return schema
         del _cache[key]
-    schema = _CLASSES[version](str(path), allow="local", defuse="always")
+    # opener: xmlschema reads files through urlopen, whose default opener asks $file_proxy
+    schema = _CLASSES[version](str(path), allow="local", defuse="always", opener=local_opener())
     _stats["loads"] += 1
     _cache[key] = (schema, _stat_all(_files_of(schema)))
     while len(_cache) > MAX_CACHED:

@@ -15,6 +15,7 @@ from st9x.cli import convert, corpus, listing, run, validate
 from st9x.cli.console import error
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import St9xError, UsageError
+from st9x.offline import offline
 
 _COMMANDS = (run, validate, listing, convert, corpus)
 
@@ -38,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run its command; errors become one line on stderr and an exit code."""
     args = _parser().parse_args(argv)
     try:
-        return args.handler(args)
+        with offline():  # no command needs the network: whatever tries is refused at the socket
+            return args.handler(args)
     except UsageError as exc:
         error(exc)
         return ExitCode.USAGE

@@ -23,6 +23,7 @@ from st9x.engine.limits import DEFAULT_MAX_ERRORS
 from st9x.engine.records import Record
 from st9x.engine.tasks import Step, Task
 from st9x.engine.validation import Validation, base_record, finish_record
+from st9x.offline import offline
 from st9x.subjects.converters.base import Converter
 from st9x.subjects.validators.base import Adapter, Problem, Verdict
 
@@ -54,7 +55,10 @@ class Worker:
         self._suites: dict[str, ConverterSuite] = {}
 
     def run(self, task: Task) -> Record:
-        return STEPS[task.step](self, task)
+        # a task works on user data with third-party libraries: no network while it runs, so a
+        # library that slips past its local-only resolver is refused at the socket
+        with offline():
+            return STEPS[task.step](self, task)
 
     @property
     def conversion(self) -> ConversionContext:

@@ -11,6 +11,7 @@ import xmlschema
 
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import InstanceError, SchemaError, SchemaInvalid, one_line
+from st9x.offline import local_opener
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 from st9x.subjects.validators.xmlpositions import locate_elements
 from st9x.subjects.validators.xmlroot import root_problem
@@ -27,7 +28,9 @@ class _Compiled:
     def validate(self, instance: Path) -> Outcome:
         check_encoding(instance)  # a BOM contradicting the declaration: refused as by lxml
         try:
-            resource = xmlschema.XMLResource(str(instance), allow="local", defuse="always")
+            resource = xmlschema.XMLResource(
+                str(instance), allow="local", defuse="always", opener=local_opener()
+            )
         except OSError as exc:  # before XMLResourceError: XMLResourceOSError is both
             raise InstanceError(f"cannot read: {exc.strerror or exc}", path=instance) from None
         except (

@@ -21,6 +21,7 @@ from st9x.corpus.synth.xml.coverage import Coverage
 from st9x.corpus.synth.xml.facets import enumeration_literals
 from st9x.corpus.synth.xml.values import structured_base, type_label
 from st9x.errors import SchemaError
+from st9x.offline import local_opener
 
 INF = math.inf
 
@@ -28,7 +29,9 @@ INF = math.inf
 def load_schema(schema_path: str | Path) -> Any:
     """Build an XSD 1.0 schema that may only read local files (never the network)."""
     try:
-        return xmlschema.XMLSchema10(str(schema_path), allow="local", defuse="always")
+        return xmlschema.XMLSchema10(
+            str(schema_path), allow="local", defuse="always", opener=local_opener()
+        )
     except (xmlschema.XMLSchemaException, OSError) as exc:
         raise SchemaError(f"cannot build schema: {exc}", path=schema_path) from None
 
