@@ -146,9 +146,14 @@ def parse_xml(
 
 
 def is_remote(location: str) -> bool:
-    """True for a URL that would need the network (anything with a scheme other than file)."""
-    scheme = urlparse(location).scheme.lower()
-    return bool(scheme) and scheme != "file" and len(scheme) > 1  # "C:" is a drive, not a scheme
+    """True for a URL that would need the network: any scheme other than file, and any host
+    other than this one (``file://host/x``, ``//host/x``: a UNC share, read over SMB where the
+    platform can, whatever a library on Linux makes of it)."""
+    parsed = urlparse(location)
+    scheme = parsed.scheme.lower()
+    if scheme and scheme != "file" and len(scheme) > 1:  # "C:" is a drive, not a scheme
+        return True
+    return parsed.netloc.lower() not in ("", "localhost")
 
 
 def local_target(base: Path, location: str) -> Path:

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from st9x.engine.results import read_results
 
@@ -32,6 +33,7 @@ ST9X = str(Path(PYTHON).with_name("st9x"))  # the console script installed besid
 
 SECRET = "TOPSECRET-c0ffee-7f3a9c"
 _REMOTE = re.compile(rb"https?://[a-z0-9.-]*st9x\.invalid")
+_OTHER_REMOTE = re.compile(rb"//[a-z0-9.-]*st9x\.invalid")  # all://, file://, //host, jar:...
 _ETC_PASSWD = b"file:///etc/passwd"
 
 
@@ -57,7 +59,8 @@ def make_outside(directory: Path) -> Outside:
 
 
 def relocate_hostile(dest: Path, *, url: str, outside: Outside) -> Path:
-    """Copy the hostile corpus to ``dest``, pointing its remote URLs at ``url`` and its
+    """Copy the hostile corpus to ``dest``, pointing its remote URLs at ``url`` (the host of
+    those with another scheme at ``url``'s host and port) and its
     references to /etc/passwd at ``outside.text``; return the copy's root."""
     shutil.copytree(HOSTILE, dest)
     for path in dest.rglob("*"):
@@ -66,6 +69,8 @@ def relocate_hostile(dest: Path, *, url: str, outside: Outside) -> Path:
             changed = _REMOTE.sub(url.encode(), data).replace(
                 _ETC_PASSWD, outside.text.as_uri().encode()
             )
+            # any other scheme keeps its scheme and gets the server's host and port
+            changed = _OTHER_REMOTE.sub(b"//" + urlsplit(url).netloc.encode(), changed)
             if changed != data:
                 path.write_bytes(changed)
     return dest

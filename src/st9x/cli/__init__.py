@@ -18,6 +18,7 @@ from st9x.cli.console import err, error
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import St9xError, UsageError
 from st9x.filelimit import limited_to
+from st9x.offline import offline
 
 _COMMANDS = (run, validate, listing, convert, corpus)
 
@@ -49,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _sigterm_interrupts():
         try:
             args = _parser().parse_args(argv)
-            with limited_to(getattr(args, "max_file_mb", None)):
+            # no command needs the network: whatever tries is refused at the socket
+            with limited_to(getattr(args, "max_file_mb", None)), offline():
                 return args.handler(args)
         except UsageError as exc:
             error(exc)

@@ -23,6 +23,7 @@ from st9x.engine.limits import DEFAULT_MAX_ERRORS
 from st9x.engine.records import Record
 from st9x.engine.tasks import Step, Task
 from st9x.engine.validation import Validation, base_record, finish_record
+from st9x.offline import offline
 from st9x.subjects.converters.base import Converter
 from st9x.subjects.validators.base import Adapter, Problem, Verdict
 from st9x.text import flatten_values
@@ -55,8 +56,11 @@ class Worker:
         self._suites: dict[str, ConverterSuite] = {}
 
     def run(self, task: Task) -> Record:
-        """The task's record, every string in it one printable line (see :func:`tidy`)."""
-        return tidy(STEPS[task.step](self, task))
+        """The task's record, every string in it one printable line (see :func:`tidy`). A task
+        works on user data with third-party libraries: no network while it runs, so a library
+        that slips past its local-only resolver is refused at the socket."""
+        with offline():
+            return tidy(STEPS[task.step](self, task))
 
     @property
     def conversion(self) -> ConversionContext:

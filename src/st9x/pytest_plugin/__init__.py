@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from st9x import formats
+from st9x import formats, xmlschema_offline  # noqa: F401 - first: see that module
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Corpus
 from st9x.corpus.peer import load_peer

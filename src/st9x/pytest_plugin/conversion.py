@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from st9x import xmlschema_offline  # noqa: F401 - first: see that module
 from st9x.corpus.load import load_corpus
 from st9x.corpus.model import Case, Corpus, SchemaSpec
 from st9x.engine.isolation import ProcessExecutor

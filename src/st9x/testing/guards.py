@@ -130,6 +130,7 @@ def _install_hook() -> None:
         _STATE.installed = True
 
 
+
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     """The audit hook. Cheap when no guard is active or the event is not one we watch, since
     the interpreter calls it for every audited event in every thread."""
@@ -143,6 +144,12 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             guard._check(event, args)
     finally:
         _LOCAL.busy = False
+
+
+# Installed with the module, not with the first guard: hooks run in the order they were added,
+# and st9x's own refusal (st9x.offline) would otherwise stop an attempt before a guard that is
+# installed later could record it.
+_install_hook()
 
 
 def _is_loopback(host: object) -> bool:

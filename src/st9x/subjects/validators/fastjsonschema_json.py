@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -23,6 +24,33 @@ _URIS = {
     "draft6": "http://json-schema.org/draft-06/schema#",
     "draft7": "http://json-schema.org/draft-07/schema#",
 }
+
+
+class _EveryScheme(Mapping[str, Callable[[str], Any]]):
+    """fastjsonschema's ``handlers``, with a handler for every URI scheme there is.
+
+    fastjsonschema looks a ``$ref``'s scheme up in its handlers and hands any scheme it finds no
+    handler for to ``urllib.request.urlopen``, which follows the proxy variables
+    (``all_proxy``, ``foo_proxy``...): ``all://host/x.json`` becomes an HTTP request. A fixed
+    list of schemes always misses one, so this mapping answers *every* scheme, with the local
+    reader for ``file`` and the refusal for the rest; fastjsonschema's own fetcher is never
+    reached."""
+
+    def __init__(self, file: Callable[[str], Any], other: Callable[[str], Any]) -> None:
+        self._file = file
+        self._other = other
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __getitem__(self, scheme: str) -> Callable[[str], Any]:
+        return self._file if str(scheme).lower() == "file" else self._other
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("file",))
+
+    def __len__(self) -> int:
+        return 1
 
 
 @dataclass
@@ -74,10 +102,7 @@ class FastjsonschemaAdapter:
         if isinstance(document, dict) and not document.get("$id") and not document.get("id"):
             # without a base URI fastjsonschema hands relative $refs to urlopen; anchor them locally
             document = {**document, "$id": schema.path.as_uri()}
-        # fastjsonschema falls back to urllib for any scheme without a handler, so every scheme
-        # a $ref might plausibly use is given one
-        handlers = {scheme: refuse for scheme in ("", "http", "https", "ftp", "urn", "tag", "data")}
-        handlers["file"] = source.retrieve
+        handlers = _EveryScheme(file=source.retrieve, other=refuse)
         try:
             check = fastjsonschema.compile(document, handlers=handlers, use_formats=True)
         except fastjsonschema.JsonSchemaDefinitionException as exc:

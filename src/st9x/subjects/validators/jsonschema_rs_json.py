@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import jsonschema_rs
 
 from st9x.corpus.model import DataFormat, SchemaSpec
-from st9x.errors import one_line
+from st9x.errors import St9xError, one_line
 from st9x.jsonload import load_json
 from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
 from st9x.subjects.validators.jsonpositions import locate_pointers
@@ -57,13 +57,27 @@ class JsonschemaRsAdapter:
 
     def compile(self, schema: SchemaSpec) -> _Compiled:
         source = read_json_schema(schema, "jsonschema-rs", _SUPPORTED)
+        refused: list[St9xError] = []
+
+        def retrieve(uri: str) -> Any:
+            # the retriever replaces jsonschema-rs's own (which fetches over HTTP, following
+            # the proxy variables); its refusal is kept to be reported as it was worded, not
+            # wrapped in the library's "retrieving it failed" prose
+            try:
+                return source.retrieve(uri)
+            except St9xError as exc:
+                refused.append(exc)
+                raise
+
         try:
             validator = _CLASSES[source.dialect](
                 source.document,
                 validate_formats=True,
-                retriever=source.retrieve,
+                retriever=retrieve,
                 base_uri=schema.path.as_uri(),
             )
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
+            if refused:
+                raise refused[0] from None
             raise source.compile_error(exc) from None
         return _Compiled(validator)
