@@ -90,7 +90,10 @@ def _file_url_path(url: str) -> Path | None:
 
 
 def _st9x(base: Path, location: str) -> Reading:
-    parts = urlsplit(location)
+    try:
+        parts = urlsplit(location)
+    except ValueError as exc:
+        return Reading("st9x", None, f"cannot make a URL of it ({exc})")
     if parts.scheme.lower() == "file":
         if parts.netloc.lower() not in _LOCAL_HOSTS or not parts.path.startswith("/"):
             return Reading("st9x", None, "a file: URL must be absolute and local")
@@ -115,7 +118,10 @@ def _libxml2(base: Path, location: str) -> Reading:
     if "?" in location or "#" in location:
         # against the file: URL st9x gives as the base, a query or fragment of the URL
         return Reading("libxml2", None, "takes '?' or '#' for a URL query or fragment")
-    parts = urlsplit(location)
+    try:
+        parts = urlsplit(location)
+    except ValueError as exc:
+        return Reading("libxml2", None, f"cannot make a URI of it ({exc})")
     if parts.scheme.lower() == "file":
         if parts.netloc.lower() not in _LOCAL_HOSTS or not parts.path.startswith("/"):
             return Reading("libxml2", None, "cannot open a relative or remote file: URL")
@@ -136,7 +142,11 @@ def resolve_location(base: Path, location: str, roots: tuple[Path, ...]) -> Path
     """The one resolved file every library reads for ``location`` (written in ``base``), if
     it lies under one of the resolved ``roots``; LocationRefused otherwise, saying which
     reading differs or leads outside."""
-    problem = name_problem(location, url=urlsplit(location).scheme.lower() == "file")
+    try:
+        scheme = urlsplit(location).scheme.lower()
+    except ValueError as exc:  # "//[": no library can open it as a file
+        raise LocationRefused(f"is not a URL or path any library reads as a file ({exc})") from None
+    problem = name_problem(location, url=scheme == "file")
     if problem:
         raise LocationRefused(f"is read differently by the XML libraries: {problem}")
     resolved: list[tuple[str, Path]] = []

@@ -149,7 +149,10 @@ def is_remote(location: str) -> bool:
     """True for a URL that would need the network: any scheme other than file, and any host
     other than this one (``file://host/x``, ``//host/x``: a UNC share, read over SMB where the
     platform can, whatever a library on Linux makes of it)."""
-    parsed = urlparse(location)
+    try:
+        parsed = urlparse(location)
+    except ValueError:  # e.g. "//[": not a URL anything could open locally
+        return True
     scheme = parsed.scheme.lower()
     if scheme and scheme != "file" and len(scheme) > 1:  # "C:" is a drive, not a scheme
         return True

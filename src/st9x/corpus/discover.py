@@ -173,10 +173,11 @@ def discover(root: Path, expect: Expected = "valid") -> Corpus:
                 None,
                 expected=_expected_for(path, root, expectations),
                 problem=(
-                    f"instance path {_source(root, path)!r} is a name the XML libraries "
+                    # _source is printable already: quoted, not repr'd (no doubled backslashes)
+                    f"instance path '{_source(root, path)}' is a name the XML libraries "
                     f"would read as another path ({misnamed[path]})"
                     if path in misnamed
-                    else f"instance path {_source(root, path)!r} leads outside "
+                    else f"instance path '{_source(root, path)}' leads outside "
                     "the corpus (a symlink)"
                 ),
                 source=_source(root, path),
