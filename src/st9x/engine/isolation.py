@@ -26,7 +26,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -175,13 +175,13 @@ class ProcessExecutor:
         groups: dict[tuple[object, ...], deque[Task]] = {}
         for task in tasks:
             groups.setdefault(task.group, deque()).append(task)
-        pending = deque(groups.values())
+        pending = _Pending(groups.values())
         slots = [self._start() for _ in range(min(self.jobs, len(pending)))]
         try:
             while pending or any(s.task or s.group for s in slots):
                 for slot in slots:
                     if slot.task is None and not slot.group and pending:
-                        slot.group = _next_group(pending, slot.schema)
+                        slot.group = pending.take(slot.schema)
                         slot.schema = slot.group[0].group[-1]
                     if slot.task is None and slot.group:
                         slot.task = slot.group.popleft()
@@ -283,14 +283,31 @@ class ProcessExecutor:
         return lost_record(self.worker, task, message)
 
 
-def _next_group(pending: deque[deque[Task]], schema: object) -> deque[Task]:
-    """The first pending group on ``schema``, or else the first pending group."""
-    if schema is not None:
-        for index, group in enumerate(pending):
-            if group[0].group[-1] == schema:
-                del pending[index]
-                return group
-    return pending.popleft()
+class _Pending:
+    """The groups not yet started, in plan order, findable by schema in constant time: a
+    worker asks for the next group on the schema it worked on last (a run of the W3C suite
+    has tens of thousands of groups; scanning them for each pick was quadratic)."""
+
+    def __init__(self, groups: Iterable[deque[Task]]) -> None:
+        self._by_schema: dict[object, deque[deque[Task]]] = {}
+        self._count = 0
+        for group in groups:
+            self._by_schema.setdefault(group[0].group[-1], deque()).append(group)
+            self._count += 1
+        self._order = deque(self._by_schema)  # schemas in plan order
+
+    def __len__(self) -> int:
+        return self._count
+
+    def take(self, schema: object) -> deque[Task]:
+        """The first pending group on ``schema``, or else the first pending group."""
+        queue = self._by_schema.get(schema)
+        if not queue:
+            while not self._by_schema.get(self._order[0]):
+                self._order.popleft()
+            queue = self._by_schema[self._order[0]]
+        self._count -= 1
+        return queue.popleft()
 
 
 def queued_seconds(pid: int) -> float:
