@@ -130,3 +130,22 @@ def read_limited(path: Path, error: type[St9xError]) -> bytes:
     if total > limit:
         raise error(too_large(None), path=path)
     return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def open_regular(path: str | os.PathLike[str]) -> int | None:
+    """A descriptor on ``path`` if it is a regular file, else None (the caller closes it).
+
+    A FIFO would block, a device (``/dev/zero``) never ends and a directory cannot be read: the
+    type is checked on the opened descriptor, not before opening, so the file cannot be swapped
+    in between, and O_NONBLOCK keeps the open itself from blocking on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None

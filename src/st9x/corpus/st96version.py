@@ -40,13 +40,14 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+
+from st9x.filelimit import open_regular
 
 WIPO_XMLSCHEMA = "http://www.wipo.int/standards/XMLSchema/"
 ST96_NAMESPACE = WIPO_XMLSCHEMA + "ST96/"
@@ -184,13 +185,10 @@ def mark_extension(message: str) -> str:
 def _read_head(path: Path) -> bytes | None:
     """The first :data:`HEAD_BYTES` of a regular file (checked on the opened descriptor, and
     opened without blocking, so a FIFO or a device is never waited on or read without end)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except (OSError, ValueError):
+    fd = open_regular(path)
+    if fd is None:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
         return os.read(fd, HEAD_BYTES)
     except OSError:
         return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -27,7 +26,7 @@ from st9x.engine.limits import DEFAULT_MAX_ERRORS
 from st9x.engine.records import St96Versions, ValidationRecord
 from st9x.engine.tasks import Task
 from st9x.errors import InstanceError, SchemaInvalid, St9xError, crash_message, one_line
-from st9x.filelimit import oversize
+from st9x.filelimit import open_regular, oversize
 from st9x.subjects.validators.base import (
     Adapter,
     CompiledSchema,
@@ -208,23 +207,10 @@ class Validation:
 
 
 def file_sha256(path: Path) -> str | None:
-    """The SHA-256 of a regular file, read in chunks; None for anything else.
-
-    A FIFO would block, a device (``/dev/zero``) never ends and a directory cannot be read, so
-    only a regular file is hashed (checked on the opened descriptor, not before opening it, so
-    that the file cannot be swapped in between), and never more than it holds (F4). O_NONBLOCK
-    keeps the open itself from blocking on a FIFO.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except (OSError, ValueError):
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            return None
-    except OSError:
-        os.close(fd)
+    """The SHA-256 of a regular file, read in chunks; None for anything else (never more than
+    the file holds, F4: see :func:`st9x.filelimit.open_regular`)."""
+    fd = open_regular(path)
+    if fd is None:
         return None
     with os.fdopen(fd, "rb") as handle:
         try:
