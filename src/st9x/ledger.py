@@ -78,8 +78,25 @@ def load_ledger(path: Path | None = None) -> Ledger:
         return Ledger()
     document = read_json_file(path, error=FormatError)
     formats.check("ledger", document, path=path)
+    return ledger_from_document(document, path)
+
+
+def ledger_from_document(document: dict, path: Path | None = None) -> Ledger:
+    """A ledger from its JSON document, already checked against the ledger format."""
     entries = []
     for item in document["entries"]:
         case = item["case"] if isinstance(item["case"], str) else tuple(item["case"])
         entries.append(Entry(case, item["adapter"], item["reason"], item["reference"]))
     return Ledger(tuple(entries), path)
+
+
+def ledger_document(ledger: Ledger) -> dict:
+    """The ledger as its JSON document (the ledger format), e.g. for the copy a run keeps."""
+    return {
+        "format": "st9x-ledger/1",
+        "entries": [
+            {"case": e.case if isinstance(e.case, str) else list(e.case), "adapter": e.adapter,
+             "reason": e.reason, "reference": e.reference}
+            for e in ledger.entries
+        ],
+    }

@@ -19,16 +19,17 @@ from st9x import formats
 from st9x.corpus.load import embedded_corpora_dir, load_corpus
 from st9x.corpus.model import Corpus
 from st9x.engine.executors import Executor
-from st9x.engine.recorded import check_records, in_header, record_key
+from st9x.engine.recorded import record_key
 from st9x.engine.records import Header, Record
-from st9x.engine.results import CONVERSIONS_NAME, RESULTS_NAME, read_numbered
+from st9x.engine.results import CONVERSIONS_NAME, RESULTS_NAME
 from st9x.engine.run import execute
 from st9x.engine.tasks import CONVERSION_STEPS, Step, Task
 from st9x.engine.worker import Worker
-from st9x.errors import FormatError, St9xError
-from st9x.ledger import Ledger
+from st9x.errors import St9xError
+from st9x.ledger import Ledger, ledger_document
 from st9x.matrix.conversion import fold_conversions
 from st9x.matrix.fold import fold
+from st9x.matrix.runs import LEDGER_SNAPSHOT, load_run
 from st9x.outfiles import write_atomically
 from st9x.report.conversion import render_conversions
 from st9x.report.validation import render_markdown
@@ -96,8 +97,12 @@ def write_reports(
     conversion_records = sorted(conversion_records, key=_by_converter)
     summary = fold(header, records, ledger)
     formats.check("summary", summary, path=out_dir / SUMMARY_NAME)
-    paths = {"summary": out_dir / SUMMARY_NAME, "matrix": out_dir / MATRIX_NAME}
+    paths = {"summary": out_dir / SUMMARY_NAME, "matrix": out_dir / MATRIX_NAME,
+             "ledger": out_dir / LEDGER_SNAPSHOT}
     write_atomically(paths["summary"], orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
+    # the ledger this run was judged with, so that a report of these results judges them alike
+    write_atomically(paths["ledger"],
+                     orjson.dumps(ledger_document(ledger), option=orjson.OPT_INDENT_2) + b"\n")
     write_atomically(paths["matrix"], render_markdown(summary).encode())
     conversion_summary = None
     if conversion_header is not None:
@@ -170,18 +175,10 @@ def rebuild(out_dir: Path, ledger: Ledger) -> RunOutput:
     nothing runs. Every line is checked against its format, and every record must be the only
     one of its task and name a corpus and subject its file's header lists: a file that breaks
     a rule is refused (naming the line) before anything is written."""
-    results = out_dir / RESULTS_NAME
-    if not results.is_file():
-        raise FormatError("no results file here: not the output of st9x run", path=results)
-    header, numbered, _ = read_numbered(results)
-    records = check_records(results, numbered, in_header(header))
-    conversion_header, conversion_records = None, []
-    conversions = out_dir / CONVERSIONS_NAME
-    if conversions.is_file():
-        conversion_header, numbered, _ = read_numbered(conversions, "conversions")
-        conversion_records = check_records(
-            conversions, numbered, in_header(conversion_header, "conversions")
-        )
+    loaded = load_run(out_dir, ledger=ledger)
+    header, records = loaded.header, loaded.records
+    conversion_header, conversion_records = loaded.conversion_header, loaded.conversion_records
+    results, conversions = out_dir / RESULTS_NAME, out_dir / CONVERSIONS_NAME
     summary, conversion_summary, paths = write_reports(
         out_dir, header, records, ledger, conversion_header, conversion_records
     )

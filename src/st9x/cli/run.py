@@ -1,5 +1,4 @@
-"""``st9x run``: corpora through validators and converters, written as results and matrices;
-``st9x report``: the matrices of an earlier run folded again from its results files.
+"""``st9x run``: corpora through validators and converters, written as results and matrices.
 
 The options ``run`` shares with the pytest plugin (what to run, how to isolate it) come from
 :mod:`st9x.options`; the rest (peer suites, output, resuming, converters) are its own.
@@ -117,20 +116,6 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="TOML file of external-command converters ([converter.NAME] tables)",
     )
-
-    p = sub.add_parser(
-        "report",
-        help="rebuild the matrices of an earlier run from its results files",
-        description="Fold DIR/results.jsonl (and DIR/conversions.jsonl) into summary.json, "
-        "matrix.md, conversion-summary.json and conversion-matrix.md again, judged with the "
-        "given ledger, without running anything: after editing the ledger, or on results "
-        "copied from another machine. A record that is not the only one of its task, or that "
-        "names a corpus or adapter its header does not list, is refused naming its line.",
-    )
-    p.set_defaults(handler=cmd_report)
-    p.add_argument("directory", type=Path, metavar="DIR", help="the output folder of st9x run")
-    add_cli_options(p, ("ledger",))
-    p.add_argument("--quiet", action="store_true", help="no matrix on stdout")
 
 
 def _load_peers(args: argparse.Namespace) -> tuple[list[PeerLoad], int]:
@@ -306,7 +291,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
             on_plan=on_plan,
             require_tasks=True,
         )
-    _print_outcome(result, quiet=args.quiet)
+    print_outcome(result, quiet=args.quiet)
     if result.interrupted:
         err.print(
             "st9x: interrupted: the results file holds every record finished so far, as does "
@@ -316,17 +301,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
     return ExitCode.BROKEN if result.broken or failed else ExitCode.OK
 
 
-def cmd_report(args: argparse.Namespace) -> ExitCode:
-    """Fold and write the matrices of an earlier run again from its results files."""
-    from st9x.ledger import load_ledger
-    from st9x.runner import rebuild
-
-    result = rebuild(args.directory, load_ledger(args.ledger))
-    _print_outcome(result, quiet=args.quiet)
-    return ExitCode.BROKEN if result.broken else ExitCode.OK
-
-
-def _print_outcome(result: RunOutput, *, quiet: bool) -> None:
+def print_outcome(result: RunOutput, *, quiet: bool) -> None:
     """The matrix (unless quiet), each broken expectation in one line, and the closing line."""
     summary = result.summary
     if not quiet:

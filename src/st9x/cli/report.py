@@ -1,0 +1,74 @@
+"""``st9x report``: the end of the pipeline, from results folders to what people read.
+
+``st9x report DIR`` folds an earlier run's matrices again (after a ledger edit, or on results
+copied from elsewhere); ``st9x report DIR... -o SITE`` renders the static site of the runs given
+(the last is the one reported, earlier ones make its history and its diff); ``--check`` checks
+results folders against the shipped formats without writing anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from st9x.cli.console import echo
+from st9x.cli.exitcodes import ExitCode
+from st9x.errors import UsageError
+from st9x.options import add_cli_options
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        help="matrices again, or the static site, from the results of earlier runs",
+        description="Without -o: fold DIR/results.jsonl (and DIR/conversions.jsonl) into "
+        "summary.json, matrix.md, conversion-summary.json and conversion-matrix.md again, "
+        "judged with the given ledger, without running anything. With -o SITE: render the "
+        "static HTML site of the runs given (oldest first; the last is the one reported, the "
+        "others give its history and its diff) into SITE; it works from file:// and any "
+        "static host. Results folders are data: a record that is not the only one of its "
+        "task, or that names a corpus or subject its header does not list, is refused naming "
+        "its file and line.",
+        epilog="example: st9x run && st9x report reports/latest -o reports/site",
+    )
+    p.set_defaults(handler=cmd_report)
+    p.add_argument("directory", type=Path, nargs="+", metavar="DIR",
+                   help="an output folder of st9x run (several: oldest first)")
+    p.add_argument("-o", "--output", type=Path, metavar="SITE",
+                   help="render the static site into this folder (created if absent)")
+    add_cli_options(p, ("ledger",))
+    p.add_argument("--quiet", action="store_true", help="no matrix on stdout")
+
+
+def cmd_report(args: argparse.Namespace) -> ExitCode:
+    if args.output is not None:
+        return _site(args)
+    if len(args.directory) != 1:
+        raise UsageError("rebuilding matrices takes one DIR; give -o SITE to report on several")
+    return _rebuild(args)
+
+
+def _rebuild(args: argparse.Namespace) -> ExitCode:
+    """Fold and write the matrices of an earlier run again from its results files."""
+    from st9x.cli.run import print_outcome
+    from st9x.ledger import load_ledger
+    from st9x.runner import rebuild
+
+    result = rebuild(args.directory[0], load_ledger(args.ledger))
+    print_outcome(result, quiet=args.quiet)
+    return ExitCode.BROKEN if result.broken else ExitCode.OK
+
+
+def _site(args: argparse.Namespace) -> ExitCode:
+    from st9x.ledger import load_ledger
+    from st9x.matrix.runs import load_run
+    from st9x.report.site import build_site
+
+    ledger = load_ledger(args.ledger) if args.ledger is not None else None
+    runs = [load_run(d, ledger=ledger) for d in args.directory]
+    written = build_site(runs, args.output)
+    pages = sum(1 for p in written if p.suffix == ".html")
+    echo(f"site: {pages} page(s), {len(written)} file(s) written to {args.output} "
+         f"(open {args.output / 'index.html'})")
+    return ExitCode.OK

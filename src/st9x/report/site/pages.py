@@ -1,0 +1,15 @@
+"""The table of page builders: each yields the pages (and assets) of one part of the site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from st9x.report.site import overview
+from st9x.report.site.model import Asset, Page, SiteContext
+
+PageBuilder = Callable[[SiteContext], Iterable[Page | Asset]]
+
+#: the parts of the site, in the order of the top navigation
+BUILDERS: tuple[PageBuilder, ...] = (
+    overview.pages,
+)
