@@ -45,3 +45,20 @@ class SiteContext:
     @property
     def previous(self) -> Run | None:
         return self.runs[-2] if len(self.runs) > 1 else None
+
+
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+
+
+def slug(name: str) -> str:
+    """A file name for a case id, subject or corpus (data, possibly hostile): safe characters
+    kept, the rest (``/``, ``<``, spaces, non-ASCII...) as ``_`` followed, when anything was
+    replaced or the name could be read as a path, by a short digest of the whole name, so two
+    names never share a page and no name leaves its folder."""
+    import hashlib
+
+    kept = "".join(c if c in _SAFE else "_" for c in name)[:80]
+    if kept == name and name not in {"", ".", ".."} and not name.startswith("."):
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{kept.strip('.') or 'x'}-{digest}"
