@@ -39,9 +39,25 @@ def register(sub: Any) -> None:
                    help="render the static site into this folder (created if absent)")
     add_cli_options(p, ("ledger",))
     p.add_argument("--quiet", action="store_true", help="no matrix on stdout")
+    p.add_argument("--summary-md", type=Path, metavar="FILE",
+                   help="write a short Markdown summary of the last DIR (counts per corpus x "
+                   "adapter, broken expectations, converter checks) to FILE, '-' for stdout; "
+                   "fit for a CI step summary: --summary-md - >> \"$GITHUB_STEP_SUMMARY\"; "
+                   "without -o, nothing else is written")
+    p.add_argument("--check", action="store_true",
+                   help="only check each DIR against st9x's formats (results.jsonl, "
+                   "conversions.jsonl, summary.json, conversion-summary.json, ledger.json): "
+                   "one line per folder; exit 1 naming the file and line of the first "
+                   "problem; writes nothing")
 
 
 def cmd_report(args: argparse.Namespace) -> ExitCode:
+    if args.check:
+        return _check(args)
+    if args.summary_md is not None:
+        _summary_md(args)
+        if args.output is None:
+            return ExitCode.OK
     if args.output is not None:
         return _site(args)
     if len(args.directory) != 1:
@@ -72,3 +88,33 @@ def _site(args: argparse.Namespace) -> ExitCode:
     echo(f"site: {pages} page(s), {len(written)} file(s) written to {args.output} "
          f"(open {args.output / 'index.html'})")
     return ExitCode.OK
+
+
+def _check(args: argparse.Namespace) -> ExitCode:
+    """Check results folders against the shipped formats; the first problem ends it (exit 1
+    through :class:`~st9x.errors.FormatError`)."""
+    from st9x.matrix.check import check_folder
+
+    if args.output is not None or args.summary_md is not None or args.ledger is not None:
+        raise UsageError("--check writes nothing: it takes no -o, --summary-md or --ledger")
+    for directory in args.directory:
+        echo(check_folder(directory).describe())
+    return ExitCode.OK
+
+
+def _summary_md(args: argparse.Namespace) -> None:
+    """The Markdown step summary of the last folder given, to a file or stdout."""
+    import sys
+
+    from st9x.ledger import load_ledger
+    from st9x.matrix.runs import load_run
+    from st9x.outfiles import write_atomically
+    from st9x.report.ci_summary import summary_markdown
+
+    ledger = load_ledger(args.ledger) if args.ledger is not None else None
+    text = summary_markdown(load_run(args.directory[-1], ledger=ledger))
+    if str(args.summary_md) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomically(args.summary_md, text.encode("utf-8"))
