@@ -237,6 +237,9 @@ class ConverterSuite:
         schema_path = artefact_path(out, self.name, spec.corpus, spec.id, ".schema.json")
         losses_path = artefact_path(out, self.name, spec.corpus, spec.id, ".losses.json")
         write_atomically(schema_path, jsonio.dumps(state.result.schema, indent=True))
+        # the compact size (no indentation) is what options are compared on: the written file is
+        # indented for a reader, which would weigh a deeply nested shape for its whitespace
+        state.record["sizes"] = {"schema": len(jsonio.dumps(state.result.schema))}
         write_atomically(losses_path, orjson.dumps(
             [loss.as_json() for loss in state.result.losses], option=orjson.OPT_INDENT_2))
         state.record["artefacts"] = {"schema": _rel(schema_path, out),
@@ -312,6 +315,7 @@ class ConverterSuite:
             return record
         json_path = artefact_path(self.ctx.out_dir, self.name, case.corpus, case.id, ".json")
         write_atomically(json_path, data)
+        record["sizes"] = _instance_sizes(case.instance, document)
         record["artefacts"]["json"] = _rel(json_path, self.ctx.out_dir)
         reread = jsonio.loads(data)  # what the next tool would read, not our Python objects
         self._validate(state, json_path, record)
@@ -329,12 +333,14 @@ class ConverterSuite:
                                                          "error": compiled[1]}
                 continue
             try:
+                start = time.perf_counter()
                 outcome = compiled.validate(json_path)
+                seconds = round(time.perf_counter() - start, 6)
                 first = outcome.errors[0] if outcome.errors else None
                 error = None if first is None else (
                     f"{first.location}: {first.message}" if first.location else first.message)
                 record["json_verdicts"][adapter_name] = {"verdict": str(outcome.verdict),
-                                                         "error": error}
+                                                         "error": error, "seconds": seconds}
             except Unsupported as exc:
                 record["json_verdicts"][adapter_name] = {"verdict": "skipped",
                                                          "error": one_line(str(exc))}
@@ -406,6 +412,15 @@ class ConverterSuite:
                               "difference": f"{len(pointers)} difference(s), first {difference}"}
             return
         record["twin"] = {"status": "different", "difference": difference, "path": str(twin)}
+
+
+def _instance_sizes(instance: Path, document: Any) -> dict[str, int]:
+    """The XML file's bytes and the converted JSON's, compact (no indentation), so that an
+    option's instance size is compared on content, not on how the artefact is laid out."""
+    try:
+        return {"xml": instance.stat().st_size, "json": len(jsonio.dumps(document))}
+    except (OSError, ConversionError):
+        return {}
 
 
 def converter_claims(converter: Converter) -> list[str]:

@@ -96,6 +96,7 @@ class SchemaConversionRecord(TypedDict):
     validators: dict[str, ValidatorState]
     json_judges: list[str]
     decisions: dict[str, DecisionCheck]
+    sizes: NotRequired[dict[str, int]]  # schema: the generated schema's compact JSON bytes
 
 
 class ConversionStatus(TypedDict):
@@ -108,6 +109,7 @@ class ConversionStatus(TypedDict):
 class JsonVerdict(TypedDict):
     verdict: str  # valid, invalid, errored, skipped
     error: str | None
+    seconds: NotRequired[float]  # the validation's wall time, when it ran
 
 
 class RoundTripLoss(TypedDict):
@@ -158,6 +160,7 @@ class CaseConversionRecord(TypedDict):
     roundtrip: RoundTrip
     decisions: dict[str, DecisionCheck]
     twin: Twin
+    sizes: NotRequired[dict[str, int]]  # xml: the instance file's bytes; json: compact JSON bytes
 
 
 ConversionRecord = SchemaConversionRecord | CaseConversionRecord

@@ -1,6 +1,6 @@
 """st9x's own ST.97 converter (:mod:`st9x.st97`), one converter per profile/option set, so the
 register's resolved decisions and its open questions (#6 ordered choices, #9 mixed content,
-strict choices) can be compared side by side in one run."""
+#10 version indicator, strict choices) can be compared side by side in one run."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ _DESCRIPTIONS = {
     "st97-v2-ordered": "ST.97 v2 with choice-unbounded=ordered (open question 6)",
     "st97-v2-strict": "ST.97 v2 with strict-choice=true (oneOf instead of decision 5's anyOf)",
     "st97-v2-jsonml": "ST.97 v2 with mixed=jsonml (open question 9)",
+    "st97-v2-text-only": "ST.97 v2 with mixed=text-only (open question 9: inline markup dropped, "
+                         "reported as a loss)",
+    "st97-v2-version-property": "ST.97 v2 with version=property (open question 10: a required "
+                                "schemaVersion at the document's top level)",
+    "st97-v2-version-id": "ST.97 v2 with version=id (open question 10: a versioned $id)",
     "st97-v2-portable": "ST.97 v2 with regex-unicode=expand (no \\p{..}: for Python re engines)",
     "st97-v2-draft7": "ST.97 v2 as a draft-07 schema (definitions, allOf-wrapped $ref, "
                       "extensions closed by additionalProperties; regex-unicode=expand), for "
@@ -97,6 +102,18 @@ def st97_v2_strict() -> St97Converter:
 
 def st97_v2_jsonml() -> St97Converter:
     return St97Converter("st97-v2-jsonml", options={"mixed": "jsonml"})
+
+
+def st97_v2_text_only() -> St97Converter:
+    return St97Converter("st97-v2-text-only", options={"mixed": "text-only"})
+
+
+def st97_v2_version_property() -> St97Converter:
+    return St97Converter("st97-v2-version-property", options={"version": "property"})
+
+
+def st97_v2_version_id() -> St97Converter:
+    return St97Converter("st97-v2-version-id", options={"version": "id"})
 
 
 def st97_v2_portable() -> St97Converter:
