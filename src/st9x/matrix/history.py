@@ -104,7 +104,8 @@ def check_trends(runs: Sequence[Run]) -> list[Trend]:
 def throughput_trends(runs: Sequence[Run]) -> list[Trend]:
     """Per corpus, each validator's documents/s in each run (indicative: timed in a busy run);
     none when no run timed a validation."""
-    # by position, not label: two folders of one name (two machines' ``latest``) stay apart
+    # by the run itself, not its label: two folders of one name (two machines' ``latest``)
+    # stay apart
     tables: dict[int, dict[tuple[str, str], Throughput]] = {
         id(run): {(t.corpus, t.subject): t for t in throughput(run.records)} for run in runs
     }

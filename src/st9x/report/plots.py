@@ -1,6 +1,7 @@
-"""The site's plots: SVG from matplotlib (Agg-free: the SVG backend, no display), made so that
-the same data gives the same bytes (no date, fixed ids, text kept as text), so two sites of one
-run diff cleanly and a plot's change is a data change.
+"""The site's plots: SVG from matplotlib (its SVG canvas on a bare Figure: no pyplot, no
+display, no global backend to set), made so that the same data gives the same bytes (no date,
+fixed ids, text kept as text), so two sites of one run diff cleanly and a plot's change is a
+data change.
 
 Every plot carries a ``<title>`` and a ``<desc>`` and writes its numbers on it (beside bars, in
 heatmap cells, at line points) so that colour is never the only signal; the pages put the same
