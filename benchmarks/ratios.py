@@ -4,33 +4,26 @@ Usage: python benchmarks/ratios.py .benchmarks/run.json
 
 Within each group the floor is the benchmark whose name contains ``parse_only`` (for compile
 groups, ``lxml``); every row gives its median and its factor to that floor, so figures from
-different machines can be compared by their ratios.
+different machines can be compared by their ratios. The table is
+:func:`st9x.matrix.throughput.read_benchmarks`'s, the same one ``st9x report --benchmarks``
+shows on the site's throughput page.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections import defaultdict
 from pathlib import Path
+
+from st9x.matrix.throughput import read_benchmarks
 
 
 def main(path: str) -> None:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for bench in data["benchmarks"]:
-        groups[bench["group"] or ""].append(bench)
-    for group, benches in groups.items():
-        floor = next((b for b in benches if "parse_only" in b["name"]), None) or next(
-            (b for b in benches if "lxml" in b["name"]), benches[0]
-        )
-        base = floor["stats"]["median"]
-        print(f"\n### {group}\n")
+    for group in read_benchmarks(Path(path)):
+        print(f"\n### {group.name}\n")
         print("| benchmark | median | ratio to floor |")
         print("|---|---|---|")
-        for bench in sorted(benches, key=lambda b: b["stats"]["median"]):
-            median = bench["stats"]["median"]
-            print(f"| {bench['name']} | {median * 1e3:.3f} ms | {median / base:.1f}× |")
+        for bench in group.benchmarks:
+            print(f"| {bench.name} | {bench.median * 1e3:.3f} ms | {bench.ratio:.1f}× |")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ def register(sub: Any) -> None:
                    help="an output folder of st9x run (several: oldest first)")
     p.add_argument("-o", "--output", type=Path, metavar="SITE",
                    help="render the static site into this folder (created if absent)")
+    p.add_argument("--benchmarks", type=Path, metavar="FILE",
+                   help="with -o: a pytest-benchmark JSON file (--benchmark-json) whose ratios "
+                   "to each group's parse-only floor the throughput page shows")
     add_cli_options(p, ("ledger",))
     p.add_argument("--quiet", action="store_true", help="no matrix on stdout")
     p.add_argument("--summary-md", type=Path, metavar="FILE",
@@ -60,6 +63,8 @@ def cmd_report(args: argparse.Namespace) -> ExitCode:
             return ExitCode.OK
     if args.output is not None:
         return _site(args)
+    if args.benchmarks is not None:
+        raise UsageError("--benchmarks goes with -o SITE (it adds to the site's throughput page)")
     if len(args.directory) != 1:
         raise UsageError("rebuilding matrices takes one DIR; give -o SITE to report on several")
     return _rebuild(args)
@@ -83,7 +88,12 @@ def _site(args: argparse.Namespace) -> ExitCode:
 
     ledger = load_ledger(args.ledger) if args.ledger is not None else None
     runs = [load_run(d, ledger=ledger) for d in args.directory]
-    written = build_site(runs, args.output)
+    options: dict[str, Any] = {}
+    if args.benchmarks is not None:
+        from st9x.matrix.throughput import read_benchmarks
+
+        options["benchmarks"] = read_benchmarks(args.benchmarks)
+    written = build_site(runs, args.output, **options)
     pages = sum(1 for p in written if p.suffix == ".html")
     echo(f"site: {pages} page(s), {len(written)} file(s) written to {args.output} "
          f"(open {args.output / 'index.html'})")

@@ -23,6 +23,7 @@ class ProblemJSON(TypedDict):
 class Times(TypedDict):
     compile: float | None
     validate: float | None
+    parse_floor: NotRequired[float | None]  # parsing the instance alone (once per process)
 
 
 class St96Versions(TypedDict):
@@ -55,6 +56,7 @@ class ValidationRecord(TypedDict):
     errors: list[ProblemJSON]
     error_count: int  # every error the validator found
     errors_omitted: NotRequired[int]  # of those, not kept in ``errors`` (the run's error cap)
+    instance_bytes: NotRequired[int]  # the instance's size, for throughput in MB/s
     times: Times
     st96: NotRequired[St96Versions]  # only for an ST.96 document or schema
 

@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import orjson
+from lxml import etree
+
 from st9x.corpus.model import Case, SchemaSpec
 from st9x.corpus.st96version import (
     DocumentVersion,
@@ -36,6 +39,7 @@ from st9x.subjects.validators.base import (
     Verdict,
 )
 from st9x.text import writable
+from st9x.xmlsafe import safe_parser
 
 Record = ValidationRecord
 
@@ -69,6 +73,9 @@ class Validation:
         # each document's head and each schema's head is read once per process, not per adapter
         self._document_versions: dict[Path, DocumentVersion | None] = {}
         self._schema_versions: dict[Path, str | None] = {}
+        # each instance's size and parse-only time are taken once per process, not per adapter
+        self._sizes: dict[Path, int | None] = {}
+        self._floors: dict[Path, float | None] = {}
 
     def run(self, task: Task) -> Record:
         case = task.case
@@ -138,6 +145,11 @@ class Validation:
             problem = Problem(_not_an_outcome(task.adapter, outcome))
             outcome = Outcome(Verdict.ERRORED, (problem,), 1)
         record["times"]["validate"] = round(time.perf_counter() - start, 6)
+        if record["instance_sha256"] is not None:
+            record["times"]["parse_floor"] = self._parse_floor(case)
+            size = self._size(case.instance)
+            if size is not None:
+                record["instance_bytes"] = size
         return finish_record(
             record, outcome.verdict, list(outcome.errors), outcome.error_count, self.max_errors
         )
@@ -200,6 +212,22 @@ class Validation:
             versions["namespace"] = document.namespace
         return versions
 
+    def _parse_floor(self, case: Case) -> float | None:
+        """Seconds to parse the instance alone (lxml for XML, orjson for JSON), the floor under
+        every validator's time on it: a validator's throughput is read as its ratio to this.
+        None when the file does not parse (it cannot be a floor)."""
+        if case.instance not in self._floors:
+            self._floors[case.instance] = parse_seconds(case.instance, case.format)
+        return self._floors[case.instance]
+
+    def _size(self, path: Path) -> int | None:
+        if path not in self._sizes:
+            try:
+                self._sizes[path] = path.stat().st_size
+            except OSError:
+                self._sizes[path] = None
+        return self._sizes[path]
+
     def _sha256(self, path: Path) -> str | None:
         if path not in self._hashes:
             self._hashes[path] = file_sha256(path)
@@ -217,6 +245,21 @@ def file_sha256(path: Path) -> str | None:
             return hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError:
             return None
+
+
+def parse_seconds(path: Path, fmt: str) -> float | None:
+    """The time one parse of ``path`` takes, reading included, as a validator's own call would
+    read it: ``lxml`` (with st9x's safe parser) for XML, ``orjson`` for JSON; None when it does
+    not parse."""
+    start = time.perf_counter()
+    try:
+        if fmt == "xml":
+            etree.parse(str(path), safe_parser())
+        else:
+            orjson.loads(path.read_bytes())
+    except Exception:  # not well-formed: no floor, and the validator's verdict says why
+        return None
+    return round(time.perf_counter() - start, 6)
 
 
 def _schema_record(record: Record, compilation: _Compilation) -> Record:

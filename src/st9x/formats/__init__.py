@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 FORMATS = (
     "manifest", "results", "summary", "ledger", "conversions", "conversion-summary",
-    "external", "suite", "synth-report", "diff", "badge",
+    "external", "suite", "synth-report", "diff", "badge", "benchmarks",
 )
 
 

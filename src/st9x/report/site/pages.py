@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from st9x.report.site import badges, diff, evidence, overview
+from st9x.report.site import badges, diff, evidence, heatmaps, history, overview, throughput
 from st9x.report.site.model import Asset, Page, SiteContext
 
 PageBuilder = Callable[[SiteContext], Iterable[Page | Asset]]
@@ -13,6 +13,9 @@ PageBuilder = Callable[[SiteContext], Iterable[Page | Asset]]
 BUILDERS: tuple[PageBuilder, ...] = (
     overview.pages,
     evidence.pages,
+    throughput.pages,
+    heatmaps.pages,
+    history.pages,
     diff.pages,
     badges.pages,
 )
