@@ -33,6 +33,7 @@ from st9x.testing.browser import (
     unavailable,
 )
 from st9x.testing.screenshots import choose, take
+from st9x.testing.screenshots import main as screenshots_main
 
 TNS = "urn:st9x:browser"
 XSD = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -245,3 +246,26 @@ def test_screenshots_at_desktop_and_phone_widths(browser: Browser, site: Path,
     widths = {p.name: _png_width(p) for p in written}
     assert widths["report-overview.png"] == DESKTOP[0]
     assert widths[f"report-overview-{PHONE[0]}.png"] == PHONE[0]
+
+
+def test_the_screenshots_pick_the_pages_the_site_has(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No browser needed: which pages are pictured is read from the site's files."""
+    files = ["index.html", "matrices/trust.html", "matrices/agreement.html", "cases/c/a.html",
+             "cases/c/b.html", "evidence.html"]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    assert choose(tmp_path) == {"overview": "index.html", "matrix": "matrices/agreement.html",
+                                "drilldown": "cases/c/a.html", "evidence": "evidence.html"}
+    # a failing case, when the site lists them, is the drill-down shown
+    (tmp_path / "corpora/c").mkdir(parents=True)
+    (tmp_path / "corpora/c/failing.html").write_text(
+        '<a href="../../index.html">up</a> <a href="../../cases/c/b.html#lxml">b</a>',
+        encoding="utf-8")
+    assert choose(tmp_path)["drilldown"] == "cases/c/b.html"
+    (tmp_path / "index.html").unlink()
+    assert screenshots_main([str(tmp_path), str(tmp_path / "out")]) == 2
+    assert "index.html not found" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

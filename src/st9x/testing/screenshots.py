@@ -93,13 +93,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="a folder written by st9x report ... -o SITE")
     parser.add_argument("out", type=Path, help="where the PNG files go")
     args = parser.parse_args(argv)
-    reason = unavailable()
-    if reason is not None:
-        print(f"screenshots: {reason}", file=sys.stderr)
-        return 2
     pages = choose(args.site)
     if "overview" not in pages:
         print(f"screenshots: {args.site / 'index.html'} not found", file=sys.stderr)
+        return 2
+    reason = unavailable()
+    if reason is not None:
+        print(f"screenshots: {reason}", file=sys.stderr)
         return 2
     for name in ("overview", "matrix", "drilldown", "evidence"):
         print(f"screenshots: {name}: {pages.get(name, 'not in this site; skipped')}")
