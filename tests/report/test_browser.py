@@ -157,7 +157,8 @@ def test_the_checks_catch_a_broken_page(browser: Browser, tmp_path: Path) -> Non
         '<a href="gone.html">gone</a> <a href="folder/">folder</a> <a href="../x.html">out</a>'
         '<img src="missing.png" alt="m"> <p onclick="void 0">click</p>'
         "<script>void 0</script><table><tr><th>h</th></tr></table>"
-        '<div style="width:2000px">wide</div></body></html>', encoding="utf-8")
+        f'<div style="width:2000px">wide</div><h1>{"W" * 100}</h1></body></html>',
+        encoding="utf-8")
     browser.viewport(*PHONE)
     found = crawl(browser, tmp_path)
     text = _listed(found.problems)
@@ -175,6 +176,7 @@ def test_the_checks_catch_a_broken_page(browser: Browser, tmp_path: Path) -> Non
         ("a11y", "table 1 has no <caption>"),
         ("a11y", "<th> without scope"),
         ("overflow", "in a 375 px viewport; wider than it: div"),
+        ("overflow", "text of h1"),  # a word too long to wrap
     ]:
         assert any(p.kind == kind and detail in p.detail and p.page == "index.html"
                    for p in found.problems), f"{kind}: {detail} not reported in:\n{text}"

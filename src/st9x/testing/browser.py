@@ -383,13 +383,19 @@ document.querySelectorAll('th:not([scope])').forEach(th =>
 document.querySelectorAll('img:not([alt])').forEach(i =>
   unlabelled.push('<img> without alt: ' + i.getAttribute('src')));
 const vw = arguments[0];
-const overflowing = [];
+const wide = [];
 for (const e of all) {
-  if (overflowing.length >= 5) break;
   if (e.closest('.table-wrap, pre, ol.source') && !e.matches('.table-wrap')) continue;
   const r = e.getBoundingClientRect();
-  if (r.width && r.right > vw + 1) overflowing.push(name(e) + ' (' + Math.round(r.right) + ' px)');
+  if (!r.width) continue;
+  if (r.right > vw + 1) wide.push([e, name(e) + ' (' + Math.round(r.right) + ' px)']);
+  else if (r.left + e.scrollWidth > vw + 1 && e.scrollWidth > e.clientWidth + 1 &&
+           getComputedStyle(e).overflowX === 'visible')
+    wide.push([e, 'text of ' + name(e) + ' (' + Math.round(r.left + e.scrollWidth) + ' px)']);
 }
+// the innermost culprits: an element whose descendant is listed only widens because of it
+const overflowing = wide.filter(([e]) => !wide.some(([o]) => o !== e && e.contains(o)))
+  .map(([, text]) => text).slice(0, 5);
 const resources = [];
 for (const i of document.images)
   resources.push({kind: 'image', url: i.currentSrc || i.src,
