@@ -32,6 +32,7 @@ from st9x.testing.browser import (
     crawl,
     unavailable,
 )
+from st9x.testing.browser import main as browser_main
 from st9x.testing.screenshots import choose, take
 from st9x.testing.screenshots import main as screenshots_main
 
@@ -140,16 +141,16 @@ def _listed(problems: list[object]) -> str:
     return "\n".join(map(str, problems))
 
 
-def test_the_checks_catch_a_broken_page(browser: Browser, tmp_path: Path) -> None:
-    """The crawl is only worth its silence if it speaks: a hand-made page with every fault."""
-    (tmp_path / "folder").mkdir()
-    (tmp_path / "ok.html").write_text(
+def _broken_site(root: Path) -> Path:
+    """A hand-made site with every fault the crawl looks for, and one clean page."""
+    (root / "folder").mkdir()
+    (root / "ok.html").write_text(
         '<!doctype html><title>ok</title><meta name="viewport" content="width=device-width">'
         "<p id=here>fine</p>", encoding="utf-8")
     # without a viewport meta a phone lays a page out 980 px wide and zooms out
-    (tmp_path / "plain.html").write_text("<!doctype html><title>plain</title><p>text</p>",
-                                         encoding="utf-8")
-    (tmp_path / "index.html").write_text(
+    (root / "plain.html").write_text("<!doctype html><title>plain</title><p>text</p>",
+                                     encoding="utf-8")
+    (root / "index.html").write_text(
         '<!doctype html><html><head><title>bad</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="stylesheet" href="missing.css"></head><body>'
@@ -159,6 +160,12 @@ def test_the_checks_catch_a_broken_page(browser: Browser, tmp_path: Path) -> Non
         "<script>void 0</script><table><tr><th>h</th></tr></table>"
         f'<div style="width:2000px">wide</div><h1>{"W" * 100}</h1></body></html>',
         encoding="utf-8")
+    return root
+
+
+def test_the_checks_catch_a_broken_page(browser: Browser, tmp_path: Path) -> None:
+    """The crawl is only worth its silence if it speaks: a hand-made page with every fault."""
+    _broken_site(tmp_path)
     browser.viewport(*PHONE)
     found = crawl(browser, tmp_path)
     text = _listed(found.problems)
@@ -182,6 +189,17 @@ def test_the_checks_catch_a_broken_page(browser: Browser, tmp_path: Path) -> Non
                    for p in found.problems), f"{kind}: {detail} not reported in:\n{text}"
     assert not [p for p in found.problems if p.page == "ok.html"], text
     assert [p.kind for p in found.problems if p.page == "plain.html"] == ["overflow"], text
+
+
+def test_the_crawl_command_lists_the_problems(
+    browser: Browser, site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert browser_main([str(site)]) == 0
+    assert "browser: 0 problem(s)" in capsys.readouterr().out
+    assert browser_main([str(_broken_site(tmp_path))]) == 1
+    out = capsys.readouterr().out
+    assert "index.html: link: gone.html does not exist" in out
+    assert "plain.html: overflow:" in out
 
 
 def test_every_link_and_image_resolves(desktop: Crawl) -> None:

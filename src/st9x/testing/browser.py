@@ -14,18 +14,25 @@ holds what that test, CI and the docs' screenshot command share:
   or an ``on*`` handler in pages that must have none, horizontal overflow at the viewport's
   width, tables without captions or header scopes.
 
+``python -m st9x.testing.browser SITE`` crawls a site at desktop and phone widths and lists the
+problems (exit 1 when there are any): what CI runs on the sites of real runs, whose data (long
+ids, wide instances) a test's small corpus does not have.
+
 Selenium is a test dependency (the ``test`` extra): it is imported when a browser is started,
 never at import time, so the module can say that it is missing instead of failing to load.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
+import time
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -420,3 +427,41 @@ return {
   overflowing: overflowing,
 };
 """
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m st9x.testing.browser",
+        description="Crawl a rendered st9x site in headless Chromium at 1280 and 375 px and "
+        "list what is broken: links, images, console errors, scripts, overflow, table labels.")
+    parser.add_argument("site", type=Path, help="a folder written by st9x report ... -o SITE")
+    parser.add_argument("--cap", type=int, default=DEFAULT_CAPS["cases"], metavar="N",
+                        help="drill-down pages (cases/) opened at each width "
+                        "(default: %(default)s)")
+    args = parser.parse_args(argv)
+    if not (args.site / "index.html").is_file():
+        print(f"browser: {args.site / 'index.html'} not found", file=sys.stderr)
+        return 2
+    reason = unavailable()
+    if reason is not None:
+        print(f"browser: {reason}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    problems: list[Problem] = []
+    with chromium() as browser:
+        for width, height in (DESKTOP, PHONE):
+            browser.viewport(width, height)
+            found = crawl(browser, args.site, caps={"cases": args.cap})
+            # a page's links, scripts and labels do not change with the width: said once
+            problems += found.problems if width == DESKTOP[0] else found.of_kind("overflow")
+            print(f"browser: {width} px: {len(found.pages)} page(s) opened, "
+                  f"{len(found.unopened)} linked and checked but not opened, "
+                  f"{len(found.external)} external link(s)")
+    for problem in problems:
+        print(problem)
+    print(f"browser: {len(problems)} problem(s) in {time.monotonic() - started:.1f} s")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
