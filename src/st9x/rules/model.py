@@ -51,14 +51,17 @@ class Finding:
     detail: str = ""
     losses: int = 0
     rule: str = ""
+    line: int | None = None  # where a person finds the place in the file, when known
+    column: int | None = None
 
     @classmethod
     def passed(cls, location: str, detail: str = "") -> Finding:
         return cls(Status.PASS, location, detail)
 
     @classmethod
-    def failed(cls, location: str, detail: str) -> Finding:
-        return cls(Status.FAIL, location, detail)
+    def failed(cls, location: str, detail: str, line: int | None = None,
+               column: int | None = None) -> Finding:
+        return cls(Status.FAIL, location, detail, line=line, column=column)
 
     @classmethod
     def not_applicable(cls, detail: str, location: str = "") -> Finding:
@@ -127,7 +130,8 @@ class Catalogue(Mapping[str, Rule[S]]):
             return [Finding(Status.ERRORED, detail=f"{type(exc).__name__}: {exc}",
                             rule=rule.id)]
         # built anew rather than dataclasses.replace: a walk of a large schema yields thousands
-        return [Finding(f.status, f.location, f.detail, f.losses, rule.id) for f in found]
+        return [Finding(f.status, f.location, f.detail, f.losses, rule.id, f.line, f.column)
+                for f in found]
 
     def run(self, subject: S) -> dict[str, list[Finding]]:
         """Every rule on the subject, in table order: rule id → its findings."""
