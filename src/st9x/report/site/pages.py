@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from st9x.report.site import overview
+from st9x.report.site import cases, corpora, matrices, overview, subjects
 from st9x.report.site.model import Asset, Page, SiteContext
 
 PageBuilder = Callable[[SiteContext], Iterable[Page | Asset]]
@@ -12,4 +12,8 @@ PageBuilder = Callable[[SiteContext], Iterable[Page | Asset]]
 #: the parts of the site, in the order of the top navigation
 BUILDERS: tuple[PageBuilder, ...] = (
     overview.pages,
+    matrices.pages,
+    subjects.pages,
+    corpora.pages,
+    cases.pages,
 )
