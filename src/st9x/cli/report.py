@@ -9,6 +9,9 @@ results folders against the shipped formats without writing anything.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +44,8 @@ def register(sub: Any) -> None:
                    help="with -o: a pytest-benchmark JSON file (--benchmark-json) whose ratios "
                    "to each group's parse-only floor the throughput page shows")
     add_cli_options(p, ("ledger",))
-    p.add_argument("--quiet", action="store_true", help="no matrix on stdout")
+    p.add_argument("--quiet", action="store_true",
+                   help="no matrix on stdout (and no progress bar with -o)")
     p.add_argument("--summary-md", type=Path, metavar="FILE",
                    help="write a short Markdown summary of the last DIR (counts per corpus x "
                    "adapter, broken expectations, converter checks) to FILE, '-' for stdout; "
@@ -52,6 +56,11 @@ def register(sub: Any) -> None:
                    "conversions.jsonl, summary.json, conversion-summary.json, ledger.json): "
                    "one line per folder; exit 1 naming the file and line of the first "
                    "problem; writes nothing")
+    p.add_argument("--source", type=Path, action="append", default=[], metavar="DIR",
+                   help="with -o: a folder the case pages may show instances from (besides the "
+                   "embedded corpora); repeatable. An instance is shown only when a file below "
+                   "DIR (at the corpus folder the results name, at DIR/<instance> or "
+                   "DIR/<corpus id>/<instance>) has the SHA-256 its record gives")
 
 
 def cmd_report(args: argparse.Namespace) -> ExitCode:
@@ -87,13 +96,21 @@ def _site(args: argparse.Namespace) -> ExitCode:
     from st9x.report.site import build_site
 
     ledger = load_ledger(args.ledger) if args.ledger is not None else None
+    for folder in args.source:
+        if not folder.is_dir():
+            raise UsageError(f"--source {folder}: not a folder")
     runs = [load_run(d, ledger=ledger) for d in args.directory]
     options: dict[str, Any] = {}
     if args.benchmarks is not None:
         from st9x.matrix.throughput import read_benchmarks
 
         options["benchmarks"] = read_benchmarks(args.benchmarks)
-    written = build_site(runs, args.output, **options)
+    # the runs' records are hundreds of thousands of objects that live to the end: kept out of
+    # the collector's scans, rendering tens of thousands of pages is a third faster
+    gc.freeze()
+    with _progress(args.quiet) as progress:
+        written = build_site(runs, args.output, progress=progress, sources=list(args.source),
+                             **options)
     pages = sum(1 for p in written if p.suffix == ".html")
     echo(f"site: {pages} page(s), {len(written)} file(s) written to {args.output} "
          f"(open {args.output / 'index.html'})")
@@ -128,3 +145,22 @@ def _summary_md(args: argparse.Namespace) -> None:
         sys.stdout.flush()
     else:
         write_atomically(args.summary_md, text.encode("utf-8"))
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr while the site is written, when stderr is a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from st9x.cli.console import err
+
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("site"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("pages", total=None)
+
+        def advance(done: int, total: int) -> None:
+            if done % 200 == 0 or done == total:
+                bar.update(task, completed=done, total=total)
+
+        yield advance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -38,14 +38,26 @@ def _safe_path(path: str) -> PurePosixPath:
 
 
 def relative(from_page: str, to: str) -> str:
-    """The link from one page of the site to another file of it (both site-relative)."""
-    start = posixpath.dirname(from_page) or "."
-    return posixpath.relpath(to, start)
+    """The link from one page of the site to another file of it (both site-relative). Pages'
+    paths are plain (no ``.``, ``..`` or empty parts), so this is string work; it runs for every
+    link of tens of thousands of pages, where ``posixpath.relpath`` (which asks the OS for the
+    working directory each time) would cost seconds."""
+    start = from_page.split("/")[:-1]
+    target = to.split("/")
+    if any(p in ("", ".", "..") for p in (*start, *target)):
+        return posixpath.relpath(to, posixpath.dirname(from_page) or ".")
+    common = 0
+    while (common < len(start) and common < len(target) - 1
+           and start[common] == target[common]):
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:])
 
 
-def build_site(runs: Sequence[Run], out: Path, **options: Any) -> list[Path]:
+def build_site(runs: Sequence[Run], out: Path, *,
+               progress: Callable[[int, int], None] | None = None, **options: Any) -> list[Path]:
     """Render every page and asset for ``runs`` (the last is the one reported) into ``out``;
-    returns the files written."""
+    returns the files written. ``progress(done, total)`` is told after each file (a site of
+    tens of thousands of pages takes a while)."""
     from st9x.report.site.pages import BUILDERS
 
     ctx = SiteContext(list(runs), options)
@@ -62,9 +74,12 @@ def build_site(runs: Sequence[Run], out: Path, **options: Any) -> list[Path]:
     css = (_HERE / "static" / "style.css").read_bytes()
     (out / "style.css").write_bytes(css)
     written.append(out / "style.css")
+    folders: set[Path] = set()
     for item in items:
         target = out / _safe_path(item.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:  # one mkdir per folder, not per page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
         if isinstance(item, Asset):
             target.write_bytes(item.content)
         else:
@@ -78,4 +93,6 @@ def build_site(runs: Sequence[Run], out: Path, **options: Any) -> list[Path]:
             )
             target.write_text(html, encoding="utf-8")
         written.append(target)
+        if progress is not None:
+            progress(len(written) - 1, len(items))
     return written

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from st9x.report.site import badges, diff, evidence, heatmaps, history, overview, throughput
+from st9x.report.site import (
+    badges,
+    cases,
+    corpora,
+    diff,
+    evidence,
+    heatmaps,
+    history,
+    matrices,
+    overview,
+    subjects,
+    throughput,
+)
 from st9x.report.site.model import Asset, Page, SiteContext
 
 PageBuilder = Callable[[SiteContext], Iterable[Page | Asset]]
@@ -12,10 +24,14 @@ PageBuilder = Callable[[SiteContext], Iterable[Page | Asset]]
 #: the parts of the site, in the order of the top navigation
 BUILDERS: tuple[PageBuilder, ...] = (
     overview.pages,
+    matrices.pages,
     evidence.pages,
     throughput.pages,
     heatmaps.pages,
     history.pages,
     diff.pages,
     badges.pages,
+    subjects.pages,
+    corpora.pages,
+    cases.pages,
 )

@@ -1,0 +1,42 @@
+"""A page per subject: each validator adapter and each converter, with what it is, its counts
+per corpus and the cases it failed on (linked to their drill-downs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from st9x.matrix.subjects import converter_tables, validator_tables
+from st9x.report.site.links import cases, subject_path, targets
+from st9x.report.site.model import Page, SiteContext
+
+
+def pages(ctx: SiteContext) -> Iterator[Page]:
+    run = ctx.latest
+    index = cases(ctx)
+    target = targets(ctx)
+    for adapter in run.header.get("adapters", []):
+        name = adapter["name"]
+        facts = [("kind", "validator adapter"), ("format", adapter["format"]),
+                 ("library", f"{adapter['library']} {adapter['version']}"),
+                 ("dialects", ", ".join(adapter["dialects"])),
+                 ("description", adapter.get("description", ""))]
+        yield Page(subject_path(name), f"Validator {name}", "subject.html",
+                   {"facts": facts, "tables": validator_tables(name, run.summary, index),
+                    "target": target}, section="Subjects")
+    if run.conversion_header is None:
+        return
+    judged = run.conversion_judgements
+    for conv in run.conversion_header.get("converters", []):
+        name = conv["name"]
+        options = conv.get("options") or {}
+        facts = [("kind", "converter"),
+                 ("library", f"{conv.get('library', '')} {conv.get('version', '')}"),
+                 ("profile", conv.get("profile") or "—"),
+                 ("options", ", ".join(f"{k}={v}" for k, v in sorted(options.items())) or "—"),
+                 ("checks claimed", ", ".join(conv.get("claims") or ()) or
+                  "none (measured only)"),
+                 ("description", conv.get("description", ""))]
+        yield Page(subject_path(name), f"Converter {name}", "subject.html",
+                   {"facts": facts, "target": target,
+                    "tables": converter_tables(name, run.conversion_summary, judged, index)},
+                   section="Subjects")
