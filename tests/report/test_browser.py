@@ -235,7 +235,6 @@ def test_nothing_overflows_a_phone(phone: Crawl) -> None:
     assert not problems, _listed(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="the site has no drill-down pages (cases/...) yet")
 def test_the_failing_cases_drilldown_shows_its_errors(browser: Browser, desktop: Crawl,
                                                       site: Path) -> None:
     """Found as a reader finds it: a link whose text names the case, into ``cases/``."""

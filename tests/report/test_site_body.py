@@ -108,8 +108,12 @@ def test_every_internal_link_resolves(site: Path) -> None:
     for page in pages:
         for href in _parse(page).links:
             assert "://" not in href and not href.startswith("/"), (page, href)
-            target = (page.parent / href.split("#", 1)[0]).resolve()
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
             assert target.is_file(), f"{page.relative_to(site)} links to missing {href}"
+            if anchor:
+                assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), (
+                    f"{page.relative_to(site)} links to a missing anchor {href}")
 
 
 def test_tables_have_captions_and_scoped_headers_and_no_script(site: Path) -> None:
