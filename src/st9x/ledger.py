@@ -8,7 +8,7 @@ passing shows up (XPASS) so that a fixed validator is noticed and the ledger sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -40,12 +40,21 @@ class Entry:
 class Ledger:
     entries: tuple[Entry, ...] = ()
     path: Path | None = None
+    # every record is looked up when it is folded and again when a report judges it: a run of
+    # 100,000 records against a ledger of wildcards is millions of fnmatch calls without this
+    _found: dict[tuple[str, str], Entry | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def lookup(self, case_key: str, adapter: str) -> Entry | None:
-        for entry in self.entries:
-            if entry.matches(case_key, adapter):
-                return entry
-        return None
+        key = (case_key, adapter)
+        try:
+            return self._found[key]
+        except KeyError:
+            pass
+        found = next((e for e in self.entries if e.matches(case_key, adapter)), None)
+        self._found[key] = found
+        return found
 
     def unused(
         self, keys: set[tuple[str, str]], corpora: set[str], subjects: set[str]
