@@ -204,6 +204,52 @@ def test_fold_gives_pass_fail_and_na_cells() -> None:
     summary = fold_lint(empty, [bad, good], Ledger())
     rows = {s["item"]: s["categories"] for s in summary["subjects"]}
     assert rows["Bad_V1_0.xsd"]["naming"]["verdict"] == "fail"
-    assert (rows["Bad_V1_0.xsd"]["naming"]["fail"], rows["Bad_V1_0.xsd"]["naming"]["pass"]) == (2, 1)
+    naming = rows["Bad_V1_0.xsd"]["naming"]
+    assert (naming["fail"], naming["pass"]) == (2, 1)
     assert rows["Good_V1_0.xsd"]["naming"]["verdict"] == "pass"
     assert summary["broken"] == 2  # naming and versioning on Bad: essential
+
+
+def test_a_resumed_run_keeps_the_lint_records_and_runs_the_missing_ones(
+        tmp_path: Path, adapters: dict, test_tables: None) -> None:
+    corpus = load_manifest(make_corpus(tmp_path / "mini"))
+    linters = select_linters(["st96-xsd", "st97-jsonschema"])
+    out = tmp_path / "out"
+    first = run([corpus], adapters, out, ledger=Ledger(), linters=linters, converters={})
+    lint_file = out / "lint.jsonl"
+    lines = lint_file.read_text().splitlines()
+    assert [json.loads(line)["type"] for line in lines] == ["header", "lint", "lint", "footer"]
+    lint_file.write_text("\n".join(lines[:2]) + "\n")  # one record lost, as if interrupted
+    second = run([corpus], adapters, out, ledger=Ledger(), linters=linters, converters={},
+                 resume=True)
+    assert second.lint_summary == first.lint_summary
+    assert len(second.lint_records) == 2
+
+
+def test_included_files_are_linted_and_read_from_the_model_already_built(
+        tmp_path: Path) -> None:
+    from fixtures import manifest_document
+
+    from st9x import xsdload
+
+    root = tmp_path / "inc"
+    write(root / "schemas" / "Doc_V1_0.xsd",
+          '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" version="1">'
+          '<xs:include schemaLocation="Part_V1_0.xsd"/>'
+          '<xs:element name="Doc"><xs:complexType><xs:sequence><xs:element ref="PartThing"/>'
+          '</xs:sequence></xs:complexType></xs:element></xs:schema>')
+    write(root / "schemas" / "Part_V1_0.xsd",
+          '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" version="1">'
+          '<xs:element name="PartThing" type="xs:string"/></xs:schema>')
+    write(root / "doc.xml", "<Doc><PartThing>x</PartThing></Doc>")
+    write(root / "manifest.json", manifest_document(
+        "inc", cases=[{"id": "c", "instance": "doc.xml", "schema": "doc", "expected": "valid"}],
+        schemas=[{"id": "doc", "path": "schemas/Doc_V1_0.xsd"}]))
+    corpus = load_manifest(root / "manifest.json")
+    items = lint_items(corpus, "xsd")
+    assert [s.id for s in items] == ["schemas/Doc_V1_0.xsd", "schemas/Part_V1_0.xsd"]
+    xsdload.clear()
+    linter = St96XsdLinter(XSD_RULES)
+    documents = [linter.load(s.path, s.allowed_roots()) for s in items]
+    assert xsdload.load_counts()["loads"] == 1  # the part came with the document schema
+    assert documents[1].schema is not None and "PartThing" in documents[1].schema.elements

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 #: the kind named on the command line → the linter that reads it
 KINDS = {"xsd": "st96-xsd", "jsonschema": "st97-jsonschema"}
+SCHEMA_JSON = ".schema.json"  # a folder holding these holds JSON Schemas among other JSON
 PROGRESS_FROM = 5  # files: a progress bar for fewer would only flicker
 
 
@@ -130,7 +131,9 @@ def collect(paths: list[Path], suffixes: tuple[str, ...]) -> tuple[
         list[tuple[Path, tuple[Path, ...]]], list[str]]:
     """Every file to lint with the folders its references may lead into (the folder it was
     found under, or its own), in the order given, each folder's files sorted; and one problem
-    line per PATH that is neither a file nor a folder."""
+    line per PATH that is neither a file nor a folder. A folder with ``*.schema.json`` files
+    stands for those alone: a converter's output folder holds converted instances and loss
+    reports (``*.json``) beside its schemas."""
     files: list[tuple[Path, tuple[Path, ...]]] = []
     problems = []
     seen: set[Path] = set()
@@ -138,6 +141,9 @@ def collect(paths: list[Path], suffixes: tuple[str, ...]) -> tuple[
         if path.is_dir():
             found = sorted(p for p in path.rglob("*")
                            if p.is_file() and p.name.endswith(suffixes))
+            schemas = [p for p in found if p.name.endswith(SCHEMA_JSON)]
+            if schemas and ".json" in suffixes:
+                found = schemas  # beside converted instances: the schemas only
             if not found:
                 problems.append(f"{path}: no {' or '.join('*' + s for s in suffixes)} file "
                                 "in this folder")

@@ -10,9 +10,12 @@ rules then read the tree only (``schema`` is None), which is no error.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from st9x.errors import SchemaError
 from st9x.rules import st96
@@ -22,6 +25,8 @@ from st9x.subjects.linters.base import Finding, LinterInfo, SchemaKind
 from st9x.subjects.linters.table import plain_findings, run_table, table_info
 from st9x.xmlsafe import XSD_NS, parse_xml, schema_files
 from st9x.xsdload import load_xmlschema
+
+MAX_MODELS = 8  # as st9x.xsdload keeps: a V6_0 document schema's model takes ~15 MB
 
 
 class St96XsdLinter:
@@ -34,6 +39,9 @@ class St96XsdLinter:
 
     def __init__(self, catalogue: LintCatalogue[XsdDocument] | None = None) -> None:
         self._catalogue = catalogue
+        # the files of the models built last (a component file's model is then the one its
+        # document schema already built, not a second load), a few models at most
+        self._parts: OrderedDict[Path, dict[Path, Any]] = OrderedDict()
 
     @property
     def catalogue(self) -> LintCatalogue[XsdDocument]:
@@ -54,7 +62,22 @@ class St96XsdLinter:
             raise SchemaError(f"not an XSD: the root element is {root.tag!r}, not xs:schema",
                               path=target, line=root.sourceline)
         namespaces = {prefix or "": uri for prefix, uri in root.nsmap.items()}
-        return XsdDocument(target, tree, _model(target, bounds), namespaces)
+        return XsdDocument(target, tree, self._model(target, bounds), namespaces)
+
+    def _model(self, target: Path, bounds: tuple[Path, ...]) -> Any | None:
+        """The model of ``target``: its part of a model already built (a V6_0 document schema
+        builds every component it imports, so linting the package loads each once), else a
+        model of its own; None when it cannot be built alone."""
+        resolved = target.resolve()
+        for parts in self._parts.values():
+            if resolved in parts:
+                return parts[resolved]
+        schema = _model(target, bounds)
+        if schema is not None:
+            self._parts[resolved] = _files(schema)
+            while len(self._parts) > MAX_MODELS:
+                self._parts.popitem(last=False)
+        return schema
 
     def check(
         self, target: Path, rules: Collection[str] | None = None, *,
@@ -64,6 +87,16 @@ class St96XsdLinter:
 
     def lint(self, target: Path) -> Iterable[Finding]:
         return plain_findings(self.catalogue, self.check(target))
+
+
+def _files(schema: Any) -> dict[Path, Any]:
+    """Each local file of a model, with its own schema object in it."""
+    out = {}
+    for part in schema.maps.iter_schemas():
+        parsed = urlsplit(part.url or "")
+        if parsed.scheme == "file":
+            out[Path(url2pathname(parsed.path)).resolve()] = part
+    return out
 
 
 def _model(target: Path, bounds: tuple[Path, ...]) -> Any | None:
