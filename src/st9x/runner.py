@@ -21,7 +21,7 @@ from st9x.corpus.model import Corpus
 from st9x.engine.executors import Executor
 from st9x.engine.recorded import record_key
 from st9x.engine.records import Header, Record
-from st9x.engine.results import CONVERSIONS_NAME, RESULTS_NAME
+from st9x.engine.results import CONVERSIONS_NAME, LINT_NAME, RESULTS_NAME
 from st9x.engine.run import execute
 from st9x.engine.tasks import CONVERSION_STEPS, Step, Task
 from st9x.engine.worker import Worker
@@ -29,17 +29,22 @@ from st9x.errors import St9xError
 from st9x.ledger import Ledger, ledger_document
 from st9x.matrix.conversion import fold_conversions
 from st9x.matrix.fold import fold
+from st9x.matrix.lint import fold_lint
 from st9x.matrix.runs import LEDGER_SNAPSHOT, load_run
 from st9x.outfiles import write_atomically
 from st9x.report.conversion import render_conversions
+from st9x.report.lint import render_lint
 from st9x.report.validation import render_markdown
 from st9x.subjects.converters.base import Converter
+from st9x.subjects.linters.base import RuleLinter
 from st9x.subjects.validators.base import Adapter
 
 SUMMARY_NAME = "summary.json"
 MATRIX_NAME = "matrix.md"
 CONVERSION_SUMMARY_NAME = "conversion-summary.json"
 CONVERSION_MATRIX_NAME = "conversion-matrix.md"
+LINT_SUMMARY_NAME = "lint-summary.json"
+LINT_MATRIX_NAME = "lint-matrix.md"
 
 
 @dataclass
@@ -54,12 +59,15 @@ class RunOutput:
     records: list[Record] = field(default_factory=list)
     conversion_records: list[Record] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)
+    lint_summary: dict[str, Any] | None = None
+    lint_records: list[Record] = field(default_factory=list)
 
     @property
     def broken(self) -> int:
-        """Broken expectations of every kind: validations and converter checks."""
+        """Broken expectations of every kind: validations, converter checks, design rules."""
         converted = self.conversion_summary["broken"] if self.conversion_summary else 0
-        return int(self.summary["broken"]) + int(converted)
+        linted = self.lint_summary["broken"] if self.lint_summary else 0
+        return int(self.summary["broken"]) + int(converted) + int(linted)
 
 
 def twin_corpora(corpora: Sequence[Corpus]) -> list[Corpus]:
@@ -118,6 +126,20 @@ def write_reports(
     return summary, conversion_summary, paths
 
 
+def write_lint_reports(
+    out_dir: Path, header: Header, records: Sequence[Record], ledger: Ledger
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """Fold the lint records into ``lint-summary.json`` and ``lint-matrix.md``."""
+    summary = fold_lint(header, records, ledger)
+    paths = {"lint_summary": out_dir / LINT_SUMMARY_NAME,
+             "lint_matrix": out_dir / LINT_MATRIX_NAME}
+    formats.check("lint-summary", summary, path=paths["lint_summary"])
+    write_atomically(paths["lint_summary"],
+                     orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
+    write_atomically(paths["lint_matrix"], render_lint(summary).encode())
+    return summary, paths
+
+
 def run(
     corpora: Sequence[Corpus],
     adapters: Mapping[str, Adapter],
@@ -134,23 +156,30 @@ def run(
     on_plan: Callable[[int], None] | None = None,
     steps: Sequence[Step] = tuple(Step),
     require_tasks: bool = False,
+    linters: Mapping[str, RuleLinter] | None = None,
 ) -> RunOutput:
     """Run every selected task and write ``results.jsonl``, ``summary.json`` and ``matrix.md``
     (and, when converters run, ``conversions.jsonl``, ``conversion-summary.json`` and
-    ``conversion-matrix.md``) into ``out_dir``."""
+    ``conversion-matrix.md``; when linters run, ``lint.jsonl``, ``lint-summary.json`` and
+    ``lint-matrix.md``) into ``out_dir``."""
     done = execute(
         corpora, adapters, out_dir, converters=converters, tags=tags, executor=executor,
         worker=worker, selection=selection, resume=resume, on_record=on_record, on_plan=on_plan,
-        steps=steps, require_tasks=require_tasks,
+        steps=steps, require_tasks=require_tasks, linters=linters,
     )
     summary, conversion_summary, paths = write_reports(
         out_dir, done.header, done.records, ledger, done.conversion_header,
         done.conversion_records,
     )
+    lint_summary = None
+    if done.lint_header is not None:
+        lint_summary, lint_paths = write_lint_reports(out_dir, done.lint_header,
+                                                      done.lint_records, ledger)
+        paths.update(lint_paths)
     return RunOutput(
         out_dir, done.tasks, summary, conversion_summary, done.interrupted,
         done.resumed_records, done.resumed_conversions, done.records, done.conversion_records,
-        {**done.paths, **paths},
+        {**done.paths, **paths}, lint_summary, done.lint_records,
     )
 
 
@@ -184,6 +213,12 @@ def rebuild(out_dir: Path, ledger: Ledger) -> RunOutput:
     )
     if conversion_header is not None:
         paths["conversions"] = conversions
+    lint_summary = None
+    if loaded.lint_header is not None:
+        lint_summary, lint_paths = write_lint_reports(out_dir, loaded.lint_header,
+                                                      loaded.lint_records, ledger)
+        paths.update(lint_paths, lint=out_dir / LINT_NAME)
     return RunOutput(out_dir, 0, summary, conversion_summary, records=records,
                      conversion_records=conversion_records,
-                     paths={"results": results, **paths})
+                     paths={"results": results, **paths}, lint_summary=lint_summary,
+                     lint_records=loaded.lint_records)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from st9x.engine.tasks import Task
     from st9x.runner import RunOutput
     from st9x.subjects.converters.base import Converter
+    from st9x.subjects.linters.base import RuleLinter
+    from st9x.subjects.linters.config import LintConfig
 
 # the kinds of --peer suites (st9x.corpus.peer.KINDS, which a test keeps equal): named here so
 # that building the parser imports no suite loader
@@ -109,6 +111,23 @@ def register(sub: Any) -> None:
         "other corpora and peer suites (a run of an office's own data validates only)",
     )
     p.add_argument(
+        "--lint",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="design-rule linter to run on the corpora's schema files (st96-xsd on XSDs and "
+        "every file they include, st97-jsonschema on JSON Schemas and on every converter's "
+        "generated schema); repeatable; 'all' runs every installed linter; default: none. "
+        "Writes lint.jsonl, lint-summary.json and lint-matrix.md",
+    )
+    p.add_argument(
+        "--lint-config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="TOML lint configuration (disabled rules, suppressions with reasons); see st9x lint",
+    )
+    p.add_argument(
         "--converter-file",
         action="append",
         default=[],
@@ -183,6 +202,30 @@ def _converters(
     return {}
 
 
+def _linters(args: argparse.Namespace) -> tuple[dict[str, RuleLinter], LintConfig]:
+    """The linters named by ``--lint`` and the configuration they apply; a configuration entry
+    naming an unknown rule is reported (one line each) and left out."""
+    from st9x.subjects.linters.base import RuleLinter
+    from st9x.subjects.linters.config import LintConfig, load_config
+    from st9x.subjects.registry import select_linters
+
+    if not args.lint:
+        if args.lint_config:
+            raise UsageError("--lint-config applies to linters: name them with --lint")
+        return {}, LintConfig()
+    chosen = select_linters(None if args.lint == ["all"] else args.lint)
+    for name, linter in chosen.items():
+        if not isinstance(linter, RuleLinter):
+            raise UsageError(f"linter {name!r} runs no rule table st9x can fold into a matrix")
+    config = LintConfig()
+    if args.lint_config:
+        known = [rule.id for linter in chosen.values() for rule in linter.rules()]
+        config = load_config(args.lint_config, known)
+        for problem in config.problems:
+            error(problem)
+    return dict(chosen), config
+
+
 def cmd_run(args: argparse.Namespace) -> ExitCode:
     from rich.progress import (
         BarColumn,
@@ -240,12 +283,18 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
             peers=[peer.describe() for peer in peers], sample=args.sample, seed=args.seed
         )
     converters = _converters(args, corpora, select_converters)
+    linters, lint_config = _linters(args)
+    failed += len(lint_config.problems)
+    if linters:
+        selection.update(linters=sorted(linters), lint_config=str(args.lint_config or ""))
     worker = Worker(
         adapters,
         converters,
         conversion_out=args.out,
         twin_corpora=twin_corpora(corpora) if converters else (),
         max_errors=args.max_errors,
+        linters=linters,
+        lint_config=lint_config,
     )
     if args.in_process:
         executor: Executor = SerialExecutor(worker)
@@ -290,6 +339,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
             on_record=on_record,
             on_plan=on_plan,
             require_tasks=True,
+            linters=linters,
         )
     print_outcome(result, quiet=args.quiet)
     if result.interrupted:
@@ -312,6 +362,12 @@ def print_outcome(result: RunOutput, *, quiet: bool) -> None:
         for row in summary["failures"]
     ]
     conversions = result.conversion_summary
+    linted = result.lint_summary
+    if linted is not None:
+        broken += [
+            f"broken: {row['item']} [{row['subject']}] {row['judgement']}: {row['problem'] or ''}"
+            for row in linted["failures"]
+        ]
     if conversions is not None:
         broken += [
             f"broken: {row['item']} [{row['subject']}] {row['judgement']}: {row['problem'] or ''}"
@@ -347,6 +403,16 @@ def print_outcome(result: RunOutput, *, quiet: bool) -> None:
             f"{len(conversions['schema_problems'])} schema conversion error(s); broken "
             f"expectations: {conversions['broken']}; written: {result.paths['conversions']}, "
             f"{result.paths['conversion_summary']}, {result.paths['conversion_matrix']}"
+        )
+    if linted is not None:
+        for unused in linted["unused_suppressions"]:
+            err.print(f"st9x: note: the suppression of {unused['rule']} in {unused['path']} "
+                      "matched nothing", markup=False)
+        echo(
+            f"lint: {len(linted['subjects'])} schema file(s) x linter; {linted['finding_count']} "
+            f"failure(s), {linted['suppressed']} suppressed, {len(linted['errors'])} not "
+            f"linted; broken expectations: {linted['broken']}; written: {result.paths['lint']}, "
+            f"{result.paths['lint_summary']}, {result.paths['lint_matrix']}"
         )
 
 

@@ -293,3 +293,60 @@ def judge_conversions(records: Iterable[Mapping[str, Any]], ledger: Ledger) -> l
         elif r["type"] == "case":
             out += judge_case(r, ledger)  # type: ignore[arg-type]
     return out
+
+
+# == lint records =================================================================================
+# A design rule is judged on each file it reads, as ``linter:rule-id`` on ``corpus/file`` (a
+# converter's output: ``converter/corpus/xsd``): only an essential rule (the standard says MUST)
+# can break; a recommended rule or a note is measured and shown (``unchecked``). A failure that
+# a suppression of the lint configuration accepts is not counted; the ledger can expect one.
+@dataclass(frozen=True)
+class LintJudged:
+    """One rule on one file (``rule`` empty: the file itself, which could not be linted)."""
+
+    item: str
+    subject: str
+    linter: str
+    rule: str
+    converter: str | None
+    judgement: Judgement
+    entry: Entry | None
+    problems: tuple[str, ...]
+
+
+def lint_item(record: Mapping[str, Any]) -> str:
+    """The item a lint record is judged as: ``corpus/file``, ``converter/corpus/xsd``."""
+    key = f"{record['corpus']}/{record['schema']}" if record["corpus"] else record["schema"]
+    return f"{record['converter']}/{key}" if record.get("converter") else key
+
+
+def lint_outcome(counts: Mapping[str, Any]) -> Outcome:
+    if counts["severity"] != "essential":
+        return Outcome.UNCHECKED
+    if counts["errored"]:
+        return Outcome.ERRORED
+    return Outcome.MISSED if counts["fail"] else Outcome.MET
+
+
+def judge_lint(records: Iterable[Mapping[str, Any]], ledger: Ledger) -> list[LintJudged]:
+    out = []
+    for record in records:
+        item, linter, converter = lint_item(record), record["linter"], record.get("converter")
+        if record["status"] != "ok":
+            outcome = Outcome.SKIPPED if record["status"] == "skipped" else Outcome.ERRORED
+            entry = ledger.lookup(item, linter)
+            out.append(LintJudged(item, linter, linter, "", converter, decide(outcome, entry),
+                                  entry, (record["message"] or "",)))
+            continue
+        first: dict[str, str] = {}
+        for finding in record["findings"]:
+            if finding["suppression"] is None:
+                place = f" (line {finding['line']})" if finding["line"] else ""
+                first.setdefault(finding["rule"], f"{finding['message']}{place}")
+        for rule, counts in record["rules"].items():
+            subject = f"{linter}:{rule}"
+            entry = ledger.lookup(item, subject)
+            problems = (first[rule],) if rule in first else ()
+            out.append(LintJudged(item, subject, linter, rule, converter,
+                                  decide(lint_outcome(counts), entry), entry, problems))
+    return out

@@ -28,6 +28,11 @@ def record_key(record: Mapping[str, Any]) -> tuple[str, ...]:
     kind = record["type"]
     if kind == "record":
         return (f"{record['corpus']}/{record['case']}", record["adapter"])
+    if kind == "lint":
+        if record["converter"]:
+            return (str(Step.LINT_CONVERTED), f"{record['corpus']}/{record['schema']}",
+                    f"{record['converter']}:{record['linter']}")
+        return (str(Step.LINT), f"{record['corpus']}/{record['schema']}", record["linter"])
     step = Step.CONVERT_SCHEMA if kind == "schema" else Step.CONVERT_CASE
     item = record["schema"] if kind == "schema" else record["case"]
     return (str(step), f"{record['corpus']}/{item}", record["converter"])
@@ -81,9 +86,9 @@ def in_header(header: Mapping[str, Any], kind: str = "results") -> Rule:
     """An earlier run's records may name only the corpora and subjects (adapters, or
     converters) that its header says it ran."""
     corpora = {c.get("id") for c in header.get("corpora", []) if isinstance(c, Mapping)}
-    listed = "adapters" if kind == "results" else "converters"
+    listed, field = {"results": ("adapters", "adapter"), "lint": ("linters", "linter")}.get(
+        kind, ("converters", "converter"))
     subjects = {s.get("name") for s in header.get(listed, []) if isinstance(s, Mapping)}
-    field = "adapter" if kind == "results" else "converter"
 
     def rule(record: Record) -> str | None:
         key = describe(record_key(record))

@@ -165,6 +165,42 @@ class CaseConversionRecord(TypedDict):
     sizes: NotRequired[dict[str, int]]  # xml: the instance file's bytes; json: compact JSON bytes
 
 
+class LintFinding(TypedDict):
+    """A failure (or a rule that raised) on one file, located; ``suppression`` is the index
+    of the configuration's ``[[suppress]]`` entry that accepts it, with its reason."""
+
+    rule: str
+    severity: str
+    category: str
+    status: str  # fail, errored
+    message: str
+    location: str
+    line: int | None
+    column: int | None
+    suppression: int | None
+    justification: str | None
+
+
+class LintRecord(TypedDict):
+    """One linter on one schema file: a corpus's own (``converter`` null) or a converter's
+    generated schema for the corpus schema ``schema``."""
+
+    type: Literal["lint"]
+    linter: str
+    converter: str | None
+    corpus: str
+    schema: str
+    path: str
+    status: str | None  # ok, errored, skipped
+    message: str | None
+    seconds: float | None
+    # rule id -> its severity and category (so the matrix folds without the rule table) and
+    # its findings counted by status: pass, fail, n/a, errored, and suppressed (failures a
+    # suppression accepts, not counted in fail)
+    rules: dict[str, dict[str, Any]]
+    findings: list[LintFinding]
+
+
 ConversionRecord = SchemaConversionRecord | CaseConversionRecord
-Record = ValidationRecord | SchemaConversionRecord | CaseConversionRecord
+Record = ValidationRecord | SchemaConversionRecord | CaseConversionRecord | LintRecord
 Header = dict[str, Any]  # free-form by design: tool, library and platform facts

@@ -40,10 +40,13 @@ RESULTS_FORMAT = "st9x-results/1"
 CONVERSIONS_FORMAT = "st9x-conversions/1"
 RESULTS_NAME = "results.jsonl"
 CONVERSIONS_NAME = "conversions.jsonl"
+LINT_FORMAT = "st9x-lint/1"
+LINT_NAME = "lint.jsonl"
 # the record types of each format (its JSON Schema is st9x/formats/<format>.schema.json)
 RECORD_TYPES: dict[str, frozenset[str]] = {
     "results": frozenset({"record"}),
     "conversions": frozenset({"schema", "case"}),
+    "lint": frozenset({"lint"}),
 }
 LIBRARIES = (
     "lxml",
@@ -165,6 +168,44 @@ def make_conversion_header(
         "json_adapters": sorted(json_adapters),
         "json_judges": list(json_judges),
         "xsd_adapter": xsd_adapter,
+    }
+
+
+def linter_json(linter: Any) -> dict[str, Any]:
+    """A linter as a lint header lists it: its info and every rule of its table with what a
+    report says of it, so a report can be built from the results alone."""
+    try:
+        info = linter.info().as_json()
+    except Exception as exc:
+        return {"name": linter.name, "error": crash_message(linter.name, exc), "rules": []}
+    rules = [{"id": r.id, "title": r.title, "severity": str(r.severity),
+              "category": r.category, "source": r.source, "standard_rule": r.standard_rule}
+             for r in linter.rules()]
+    return {**info, "schema_kind": linter.schema_kind, "rules": rules}
+
+
+def config_json(config: Any) -> dict[str, Any]:
+    """The lint configuration a run applied: its file, rules switched off and suppressions."""
+    return {
+        "path": str(config.path) if config.path else None,
+        "disabled": list(config.disabled),
+        "suppressions": [
+            {"index": s.index, "rule": s.rule, "path": s.path, "location": s.location,
+             "reason": s.reason, "line": s.line}
+            for s in config.suppressions
+        ],
+    }
+
+
+def make_lint_header(linters: Mapping[str, Any], corpora: Iterable[Corpus], config: Any,
+                     rules: Iterable[str] | None = None) -> Header:
+    return {
+        "type": "header", "format": LINT_FORMAT,
+        "tool": {"name": "st9x", "version": __version__}, "started": now(),
+        "linters": [linter_json(linters[name]) for name in sorted(linters)],
+        "corpora": [{"id": c.id, "path": str(c.root)} for c in corpora],
+        "config": config_json(config),
+        "selected_rules": None if rules is None else sorted(rules),
     }
 
 

@@ -2,10 +2,10 @@
 
 This is the engine behind ``st9x run`` (through :mod:`st9x.runner`, which folds and writes the
 matrices afterwards); pytest drives the same :class:`~st9x.engine.worker.Worker` item by item.
-Validation records go to ``results.jsonl`` and converter records to ``conversions.jsonl``, by
-one writer class each with a header and a footer. A run can be resumed: the whole records
-already in its files are checked against the plan (:mod:`st9x.engine.recorded`) and kept, and
-only the missing tasks run.
+Validation records go to ``results.jsonl``, converter records to ``conversions.jsonl`` and
+lint records to ``lint.jsonl``, by one writer class each with a header and a footer. A run can
+be resumed: the whole records already in its files are checked against the plan
+(:mod:`st9x.engine.recorded`) and kept, and only the missing tasks run.
 """
 
 from __future__ import annotations
@@ -24,18 +24,21 @@ from st9x.engine.recorded import check_records, check_resumed_header, in_plan, r
 from st9x.engine.records import Header, Record
 from st9x.engine.results import (
     CONVERSIONS_NAME,
+    LINT_NAME,
     RESULTS_NAME,
     Interrupted,
     ResultsWriter,
     cut_to_whole,
     make_conversion_header,
     make_header,
+    make_lint_header,
     read_interrupted,
 )
-from st9x.engine.tasks import CONVERSION_STEPS, Step, Task, plan
+from st9x.engine.tasks import CONVERSION_STEPS, LINT_STEPS, Step, Task, plan
 from st9x.engine.worker import Worker
 from st9x.errors import UsageError
 from st9x.subjects.converters.base import Converter
+from st9x.subjects.linters.base import RuleLinter
 from st9x.subjects.validators.base import Adapter
 
 
@@ -53,6 +56,8 @@ class Execution:
     resumed_records: int = 0
     resumed_conversions: int = 0
     paths: dict[str, Path] = field(default_factory=dict)
+    lint_header: Header | None = None
+    lint_records: list[Record] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class _Resumed:
     records: list[Record]
     conversions: list[Record]
     results_file: Interrupted
+    lint: list[Record] = field(default_factory=list)
 
 
 def _resumed(
@@ -88,7 +94,11 @@ def _resumed(
         conversions = check_records(
             conversions_path, read_interrupted(conversions_path, "conversions").records, rule
         )
-    return _Resumed(previous.header, records, conversions, previous)
+    lint: list[Record] = []
+    lint_path = results_path.parent / LINT_NAME
+    if lint_path.is_file():
+        lint = check_records(lint_path, read_interrupted(lint_path, "lint").records, rule)
+    return _Resumed(previous.header, records, conversions, previous, lint)
 
 
 def execute(
@@ -106,6 +116,7 @@ def execute(
     on_plan: Callable[[int], None] | None = None,
     steps: Sequence[Step] = tuple(Step),
     require_tasks: bool = False,
+    linters: Mapping[str, RuleLinter] | None = None,
 ) -> Execution:
     """Plan every task of the selection and run it; write ``results.jsonl`` (and
     ``conversions.jsonl`` when converters run) into ``out_dir``.
@@ -113,7 +124,9 @@ def execute(
     With ``resume``, the files in ``out_dir`` must exist: their whole records are kept and only
     the missing tasks run. A record of a task this plan does not hold, a second record of one
     task, or a header naming other corpora or adapters is refused (:class:`FormatError` naming
-    the file and line) before anything is written. KeyboardInterrupt (SIGINT, or SIGTERM
+    the file and line) before anything is written. ``linters`` lint the corpora's schema files
+    (and every converter's generated schema) into ``lint.jsonl``, with the worker's lint
+    configuration. KeyboardInterrupt (SIGINT, or SIGTERM
     turned into it by the CLI) ends the run early with every finished record written and each
     file closed by a footer saying ``interrupted``.
 
@@ -122,7 +135,8 @@ def execute(
     and an empty matrix would read as success.
     """
     converters = dict(converters or {})
-    tasks = plan(corpora, adapters, tags, converters, steps)
+    linters = dict(linters or {})
+    tasks = plan(corpora, adapters, tags, converters, steps, linters)
     if require_tasks and not tasks:
         formats_seen = sorted({c.format for corpus in corpora for c in corpus.cases})
         raise UsageError(
@@ -130,16 +144,19 @@ def execute(
             f"(their formats: {', '.join(formats_seen) or 'none'}; adapters: "
             f"{', '.join(sorted(adapters)) or 'none'})"
         )
-    worker = worker or Worker(adapters, converters, conversion_out=out_dir)
+    worker = worker or Worker(adapters, converters, conversion_out=out_dir, linters=linters)
     wanted = {t.key for t in tasks}
     results_path = out_dir / RESULTS_NAME
     conversions_path = out_dir / CONVERSIONS_NAME
     kept: list[Record] = []
     kept_conversions: list[Record] = []
+    kept_lint: list[Record] = []
+    lint_path = out_dir / LINT_NAME
     resumed = None
     if resume:
         resumed = _resumed(results_path, conversions_path, corpora, adapters, wanted)
         header, kept, kept_conversions = resumed.header, resumed.records, resumed.conversions
+        kept_lint = resumed.lint
     else:
         header = make_header(
             corpora, adapters, dict(selection or {"tags": list(tags), "adapters": sorted(adapters)})
@@ -157,13 +174,21 @@ def execute(
             context.json_judges,
         )
         formats.check("conversions", conversion_header, path=conversions_path)
-    done = {record_key(r) for r in (*kept, *kept_conversions)}
+    lint_header = None
+    if any(t.step in LINT_STEPS for t in tasks):
+        lint_header = make_lint_header(
+            linters, [c for c in corpora if any(t.item.corpus == c.id for t in tasks
+                                                if t.step in LINT_STEPS)],
+            worker.lint_config, worker.lint_rules)
+        formats.check("lint", lint_header, path=lint_path)
+    done = {record_key(r) for r in (*kept, *kept_conversions, *kept_lint)}
     tasks = [t for t in tasks if t.key not in done]
     if on_plan:
         on_plan(len(tasks))
     executor = executor or SerialExecutor(worker)
     records: list[Record] = list(kept)
     conversion_records: list[Record] = list(kept_conversions)
+    lint_records: list[Record] = list(kept_lint)
     started = time.perf_counter()
     interrupted = False
     by_key = {t.key: t for t in tasks}
@@ -180,12 +205,22 @@ def execute(
                                                                   conversion_header))
             for record in kept_conversions:
                 conversion_writer.write(record)
+        lint_writer = None
+        if lint_header is not None:
+            lint_writer = stack.enter_context(ResultsWriter(lint_path, lint_header))
+            for record in kept_lint:
+                lint_writer.write(record)
         stream = executor.map(tasks)
         try:
             for record in stream:
                 if record["type"] == "record":
                     writer.write(record)
                     records.append(record)
+                elif record["type"] == "lint":
+                    assert lint_writer is not None
+                    formats.check("lint", record, path=lint_path)
+                    lint_writer.write(record)
+                    lint_records.append(record)
                 else:
                     assert conversion_writer is not None
                     formats.check("conversions", record, path=conversions_path)
@@ -204,10 +239,15 @@ def execute(
         if conversion_writer is not None:
             conversion_writer.close(interrupted=interrupted, seconds=seconds,
                                     resumed_records=len(kept_conversions))
+        if lint_writer is not None:
+            lint_writer.close(interrupted=interrupted, seconds=seconds,
+                              resumed_records=len(kept_lint))
     paths = {"results": results_path}
     if conversion_header is not None:
         paths["conversions"] = conversions_path
+    if lint_header is not None:
+        paths["lint"] = lint_path
     return Execution(
         out_dir, len(tasks), header, records, conversion_header, conversion_records,
-        interrupted, len(kept), len(kept_conversions), paths,
+        interrupted, len(kept), len(kept_conversions), paths, lint_header, lint_records,
     )

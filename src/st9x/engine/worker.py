@@ -15,16 +15,20 @@ from st9x.corpus.model import Corpus, SchemaSpec
 from st9x.engine.conversion import (
     ConversionContext,
     ConverterSuite,
+    artefact_path,
     converter_claims,
     lost_conversion,
     make_context,
 )
 from st9x.engine.limits import DEFAULT_MAX_ERRORS
+from st9x.engine.lint import lint_base, lint_record, lost_lint
 from st9x.engine.records import Record
-from st9x.engine.tasks import Step, Task
+from st9x.engine.tasks import LINT_STEPS, Step, Task
 from st9x.engine.validation import Validation, base_record, finish_record
 from st9x.offline import offline
 from st9x.subjects.converters.base import Converter
+from st9x.subjects.linters.base import RuleLinter
+from st9x.subjects.linters.config import LintConfig
 from st9x.subjects.validators.base import Adapter, Problem, Verdict
 from st9x.text import flatten_values
 
@@ -34,7 +38,9 @@ class Worker:
 
     ``conversion_out`` is where converter steps write their artefacts (a run's output folder);
     ``twin_corpora`` are corpora whose pairs give the hand-written JSON twin of an XML case;
-    ``max_errors`` is how many errors a validation record keeps (0: all).
+    ``max_errors`` is how many errors a validation record keeps (0: all); ``linters`` run the
+    lint steps with ``lint_config`` (rules switched off, suppressions), limited to
+    ``lint_rules`` when given.
     """
 
     def __init__(
@@ -46,8 +52,14 @@ class Worker:
         twin_corpora: Iterable[Corpus] = (),
         conversion: ConversionContext | None = None,
         max_errors: int = DEFAULT_MAX_ERRORS,
+        linters: Mapping[str, RuleLinter] | None = None,
+        lint_config: LintConfig | None = None,
+        lint_rules: Iterable[str] | None = None,
     ) -> None:
         self.adapters = dict(adapters)
+        self.linters = dict(linters or {})
+        self.lint_config = lint_config or LintConfig()
+        self.lint_rules = None if lint_rules is None else frozenset(lint_rules)
         self.converters = dict(converters or {})
         self.validation = Validation(self.adapters, max_errors=max_errors)
         self._conversion = conversion
@@ -89,10 +101,36 @@ def _convert_case(worker: Worker, task: Task) -> Record:
     return worker.suite(task.subject).case_record(task.case)
 
 
+def _lint(worker: Worker, task: Task) -> Record:
+    assert isinstance(task.item, SchemaSpec)
+    return lint_record(worker.linters[task.subject], task.item, worker.lint_config,
+                       rules=worker.lint_rules)
+
+
+def _lint_converted(worker: Worker, task: Task) -> Record:
+    """The linter on the JSON Schema the converter ``via`` generated from the task's XSD (made
+    now when its convert-schema task has not run in this worker)."""
+    spec, converter = task.item, task.via
+    assert isinstance(spec, SchemaSpec) and converter is not None
+    state = worker.suite(converter).schema_state(spec)
+    if state.result is None:
+        record = lint_base(task.subject, spec, converter)
+        status = "skipped" if state.record["status"] == "unsupported" else "errored"
+        record.update(status=status,
+                      message=f"{converter} generated no schema: {state.record['message']}")
+        return record
+    path = artefact_path(worker.conversion.out_dir, converter, spec.corpus, spec.id,
+                         ".schema.json")
+    return lint_record(worker.linters[task.subject], spec, worker.lint_config,
+                       rules=worker.lint_rules, converter=converter, path=path)
+
+
 STEPS: dict[Step, Callable[[Worker, Task], Record]] = {
     Step.VALIDATE: _validate,
     Step.CONVERT_SCHEMA: _convert_schema,
     Step.CONVERT_CASE: _convert_case,
+    Step.LINT: _lint,
+    Step.LINT_CONVERTED: _lint_converted,
 }
 
 
@@ -103,6 +141,9 @@ def lost_record(worker: Worker, task: Task, message: str) -> Record:
         return tidy(finish_record(
             base_record(task.case, task.subject, None), Verdict.ERRORED, [Problem(message)]
         ))
+    if task.step in LINT_STEPS:
+        assert isinstance(task.item, SchemaSpec)
+        return tidy(lost_lint(task.subject, task.item, task.via, message))
     converter = worker.converters.get(task.subject)
     claims = converter_claims(converter) if converter is not None else []
     return tidy(lost_conversion(task.subject, claims, task.item, message))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 FORMATS = (
     "manifest", "results", "summary", "ledger", "conversions", "conversion-summary",
     "external", "suite", "synth-report", "diff", "badge", "benchmarks",
+    "lint", "lint-summary", "lint-report", "lint-config",
 )
 
 

@@ -23,7 +23,7 @@ from st9x.corpus.manifest import read_json_file
 from st9x.engine.judge import Judged, Judgement, judge, judge_conversions
 from st9x.engine.recorded import check_records, in_header, record_key
 from st9x.engine.records import Header, Record
-from st9x.engine.results import CONVERSIONS_NAME, RESULTS_NAME, read_numbered
+from st9x.engine.results import CONVERSIONS_NAME, LINT_NAME, RESULTS_NAME, read_numbered
 from st9x.errors import FormatError
 from st9x.ledger import Entry, Ledger, ledger_from_document
 from st9x.matrix.conversion import fold_conversions
@@ -54,6 +54,9 @@ class Run:
     conversion_header: Header | None = None
     conversion_footer: Mapping[str, Any] | None = None
     conversion_records: list[Record] = field(default_factory=list)
+    lint_header: Header | None = None
+    lint_footer: Mapping[str, Any] | None = None
+    lint_records: list[Record] = field(default_factory=list)
 
     @cached_property
     def summary(self) -> dict[str, Any]:
@@ -109,8 +112,8 @@ def read_ledger_snapshot(directory: Path) -> Ledger | None:
 
 def load_run(directory: Path, *, ledger: Ledger | None = None, label: str | None = None) -> Run:
     """Read the output folder of ``st9x run``: ``results.jsonl`` (required) and, when present,
-    ``conversions.jsonl``. ``ledger`` overrides the run's own snapshot; without either, nothing
-    is an expected failure and the report says so."""
+    ``conversions.jsonl`` and ``lint.jsonl``. ``ledger`` overrides the run's own snapshot;
+    without either, nothing is an expected failure and the report says so."""
     directory = Path(directory)
     results = directory / RESULTS_NAME
     if not directory.is_dir():
@@ -136,4 +139,10 @@ def load_run(directory: Path, *, ledger: Ledger | None = None, label: str | None
             check_records(conversions, numbered, in_header(c_header, "conversions")),
             key=_by_converter,
         )
+    lint = directory / LINT_NAME
+    if lint.is_file():
+        l_header, numbered, l_footer = read_numbered(lint, "lint")
+        run.lint_header, run.lint_footer = l_header, l_footer
+        run.lint_records = sorted(check_records(lint, numbered, in_header(l_header, "lint")),
+                                  key=record_key)
     return run
