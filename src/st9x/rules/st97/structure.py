@@ -8,6 +8,7 @@ inline object that holds nothing but a choice's alternatives, are wrappers whate
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,15 +17,21 @@ from st9x.rules.model import Finding
 from st9x.rules.st97 import walk
 from st9x.rules.st97_register.register import CHOICE
 
+_ALLOF_MEMBER = re.compile(r"/allOf/\d+\Z")
+
 
 def no_collection_wrapper(doc: JsonSchemaDocument) -> Iterator[Finding]:
     """Decision 4: an object schema whose only property is an array is the XML collection
     wrapper (``{"applicantBag": {"applicant": [...]}}``); the collection should be the array.
-    Arrays of mixed content (strings and inline elements) are not collections (open issue 9).
-    One finding per object schema that declares properties."""
+    Arrays of mixed content (strings and inline elements) are not collections (open issue 9),
+    and an ``allOf`` member is not an object of its own (an extension adding one repeated
+    element is ``allOf [base, {"properties": {"x": array}}]``). One finding per object schema
+    that declares properties."""
     root = doc.document
     for node in walk.subschemas(root):
         if not isinstance(node.schema.get("properties"), dict) or not node.schema["properties"]:
+            continue
+        if _ALLOF_MEMBER.search(node.pointer):
             continue
         inner = walk.only_array_wrapper(root, node.schema)
         if inner is None:
