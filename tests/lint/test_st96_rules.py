@@ -79,8 +79,9 @@ def test_failing_findings_point_at_the_declaration() -> None:
 
 
 def test_mixed_content_and_text_sections_are_not_containers(tmp_path: Path) -> None:
-    """``Ins`` (inline insertion markup, mixed) and ``AdvantageousEffects`` (a heading and
-    paragraphs) end in 's' and repeat children, but hold no collection."""
+    """``Ins`` (inline insertion markup, mixed), ``AdvantageousEffects`` (a heading and
+    paragraphs) and ``UseProceedings`` (a record with one status beside its repeated items)
+    end in 's' and repeat children, but are no plural containers."""
     text = fixture("st96.naming.plural-without-bag", "pass").read_text().replace(
         '<xsd:element name="Item" type="xsd:string">',
         '<xsd:element name="Ins" type="ex:InsType"/>\n'
@@ -90,6 +91,9 @@ def test_mixed_content_and_text_sections_are_not_containers(tmp_path: Path) -> N
         '<xsd:element name="AdvantageousEffects" type="ex:SectionType"/>\n'
         '<xsd:complexType name="SectionType"><xsd:sequence><xsd:element ref="ex:Heading"/>'
         '<xsd:element ref="ex:P" maxOccurs="unbounded"/></xsd:sequence></xsd:complexType>\n'
+        '<xsd:element name="UseProceedings" type="ex:RecordType"/>\n'
+        '<xsd:complexType name="RecordType"><xsd:sequence><xsd:element ref="ex:StatusCode"/>'
+        '<xsd:element ref="ex:Item" maxOccurs="unbounded"/></xsd:sequence></xsd:complexType>\n'
         '<xsd:element name="Item" type="xsd:string">')
     path = tmp_path / "Order_V1_0.xsd"
     path.write_text(text)

@@ -113,7 +113,9 @@ def plural_without_bag(doc: XsdDocument) -> Iterator[Finding]:
     """A global element with a plural name (last word ending in ``s``, not a known singular)
     that holds a repetition of child elements is a plural container and must be a ``...Bag``
     (``Claims`` holding ``Claim`` repeated should be ``ClaimBag``). Mixed content and text
-    sections (repeating only headings and paragraphs) are not containers."""
+    sections (repeating only headings and paragraphs) are not containers, nor is a record
+    that holds a single child beside the repeated ones (``ConcurrentUseProceedings`` has one
+    ``ProceedingStatus``: "proceedings" is there the name of one legal proceeding)."""
     if doc.schema is None:
         yield _without_model(doc)
         return
@@ -122,7 +124,7 @@ def plural_without_bag(doc: XsdDocument) -> Iterator[Finding]:
         held = _holdings(doc, node)
         if held is None or not set(held[1]) - TEXT_BLOCKS:
             continue
-        if name.endswith("Bag") or not looks_plural(name):
+        if name.endswith("Bag") or not looks_plural(name) or len(held[1]) < len(held[0]):
             yield doc.passed(node)
             continue
         yield doc.failed(node, f"element {name!r} has a plural name and holds repeated "
