@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from lintcore_cli import lint, test_tables  # noqa: F401  (a fixture)
+from .lintcore_cli import lint, test_tables  # noqa: F401  (a fixture)
 
 from st9x import formats
 from st9x.errors import UsageError

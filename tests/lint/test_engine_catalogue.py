@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lintcore_tables import XSD_RULES
+from .lintcore_tables import XSD_RULES
 
 from st9x.report.lint_catalogue import project_catalogue, render_catalogue
 

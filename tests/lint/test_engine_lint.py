@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fixtures import make_corpus, write
-from lintcore_tables import CRASHING, JSON_RULES, XSD_RULES
+from .lintcore_tables import CRASHING, JSON_RULES, XSD_RULES
 
 from st9x import formats
 from st9x.corpus.manifest import load_manifest
