@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from .lintcore_tables import JSON_RULES, XSD_RULES
 
 from st9x.cli import main
 from st9x.rules import st96, st97
+
+from .lintcore_tables import JSON_RULES, XSD_RULES
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from .lintcore_cli import lint, test_tables  # noqa: F401  (a fixture)
 
 from st9x import formats
+
+from .lintcore_cli import lint, test_tables  # noqa: F401  (a fixture)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.usefixtures("test_tables")

@@ -8,11 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
-from .lintcore_cli import lint, test_tables  # noqa: F401  (a fixture)
 
 from st9x import formats
 from st9x.errors import UsageError
 from st9x.subjects.linters.config import load_config
+
+from .lintcore_cli import lint, test_tables  # noqa: F401  (a fixture)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFIG = FIXTURES / "config" / "lint.toml"

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .lintcore_tables import XSD_RULES
-
 from st9x.report.lint_catalogue import project_catalogue, render_catalogue
+
+from .lintcore_tables import XSD_RULES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

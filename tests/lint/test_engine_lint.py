@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from fixtures import make_corpus, write
-from .lintcore_tables import CRASHING, JSON_RULES, XSD_RULES
 
 from st9x import formats
 from st9x.corpus.manifest import load_manifest
@@ -27,6 +26,8 @@ from st9x.subjects.linters.config import LintConfig, Suppression
 from st9x.subjects.linters.st96_xsd import St96XsdLinter
 from st9x.subjects.linters.st97_jsonschema import St97JsonSchemaLinter
 from st9x.subjects.registry import select_linters
+
+from .lintcore_tables import CRASHING, JSON_RULES, XSD_RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD_XSD = FIXTURES / "xsd" / "Bad_V1_0.xsd"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from .lintcore_cli import lint, test_tables  # noqa: F401  (a fixture)
 
 FIXTURES = Path(__file__).parent / "fixtures"
