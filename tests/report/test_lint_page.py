@@ -296,3 +296,16 @@ def test_the_page_passes_the_browser_check(site: Path, capsys: pytest.CaptureFix
         pytest.skip(reason)
     assert browser_main([str(site)]) == 0
     assert "browser: 0 problem(s)" in capsys.readouterr().out
+
+
+def test_files_no_rule_applies_to_are_counted_apart(records: list[dict]) -> None:
+    """An imported vocabulary (MathML, OASIS tables: every rule n/a) is neither clean nor
+    failing: the headline leaves it out and says so."""
+    from st9x.matrix.lint_tables import clean_files
+
+    clean = next(r for r in records if r["schema"].endswith("Clean_V1_0.xsd"))
+    vocabulary = {**clean, "schema": "schemas/MathML.xsd", "rules": {
+        rid: {**counts, "pass": 0, "fail": 0, "suppressed": 0, "n/a": 1}
+        for rid, counts in clean["rules"].items()}}
+    (st96,) = [c for c in clean_files([*records, vocabulary]) if c.linter == "st96-xsd"]
+    assert (st96.clean, st96.files, st96.not_applicable) == (1, 2, 1)

@@ -186,7 +186,9 @@ def lint_headlines(records: list[dict[str, Any]]) -> list[Headline]:
             label + (f" on {REFERENCE_CONVERTER}'s output" if clean.converter else ""),
             f"{clean.clean}/{clean.files}",
             f"{clean.clean} of {clean.files} {where} without an essential (MUST) finding "
-            f"({clean.linter}; a file that could not be linted counts as not clean)",
+            f"({clean.linter}; a file that could not be linted counts as not clean"
+            + (f"; {clean.not_applicable} file(s) no rule applies to left out"
+               if clean.not_applicable else "") + ")",
             "lint", bad=clean.clean < clean.files))
     return out
 

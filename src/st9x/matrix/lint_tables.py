@@ -140,29 +140,40 @@ def rule_notes(summary: Mapping[str, Any]) -> list[RuleNote]:
 
 @dataclass(frozen=True)
 class CleanFiles:
-    """Schema files a linter read without an unsuppressed essential failure, of those read."""
+    """Schema files a linter read without an unsuppressed essential failure, of those read;
+    files no rule applied to (an imported vocabulary such as MathML: every rule ``n/a``) are
+    counted apart."""
 
     linter: str
     converter: str | None
     clean: int
     files: int
+    not_applicable: int = 0
+
+
+def _applies(record: Mapping[str, Any]) -> bool:
+    return any(c["pass"] or c["fail"] or c["suppressed"] or c["errored"]
+               for c in record["rules"].values())
 
 
 def clean_files(records: list[Mapping[str, Any]]) -> list[CleanFiles]:
     """Per linter (and, for converter output, per converter): the files without an essential
     failure. A file that could not be linted is not clean; a skipped one (no generated schema)
-    is not counted."""
+    is not counted, nor is one no rule applied to."""
     counts: dict[tuple[str, str | None], list[int]] = {}
     for record in records:
         if record["status"] == "skipped":
             continue
-        cell = counts.setdefault((record["linter"], record["converter"]), [0, 0])
+        cell = counts.setdefault((record["linter"], record["converter"]), [0, 0, 0])
+        if record["status"] == "ok" and not _applies(record):
+            cell[2] += 1
+            continue
         cell[1] += 1
         if record["status"] == "ok" and not any(
             f["severity"] == ESSENTIAL and f["status"] == "fail" and f["suppression"] is None
             for f in record["findings"]
         ):
             cell[0] += 1
-    return [CleanFiles(linter, converter, clean, files)
-            for (linter, converter), (clean, files) in
+    return [CleanFiles(linter, converter, clean, files, na)
+            for (linter, converter), (clean, files, na) in
             sorted(counts.items(), key=lambda kv: (kv[0][1] or "", kv[0][0]))]
