@@ -8,7 +8,7 @@ wrote (given the same ledger).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,6 +157,7 @@ def run(
     steps: Sequence[Step] = tuple(Step),
     require_tasks: bool = False,
     linters: Mapping[str, RuleLinter] | None = None,
+    lint_scope: Mapping[str, Collection[str]] | None = None,
 ) -> RunOutput:
     """Run every selected task and write ``results.jsonl``, ``summary.json`` and ``matrix.md``
     (and, when converters run, ``conversions.jsonl``, ``conversion-summary.json`` and
@@ -165,7 +166,7 @@ def run(
     done = execute(
         corpora, adapters, out_dir, converters=converters, tags=tags, executor=executor,
         worker=worker, selection=selection, resume=resume, on_record=on_record, on_plan=on_plan,
-        steps=steps, require_tasks=require_tasks, linters=linters,
+        steps=steps, require_tasks=require_tasks, linters=linters, lint_scope=lint_scope,
     )
     summary, conversion_summary, paths = write_reports(
         out_dir, done.header, done.records, ledger, done.conversion_header,

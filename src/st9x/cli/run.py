@@ -18,7 +18,7 @@ from st9x.filelimit import DEFAULT_MAX_FILE_MB, ENV_VAR, max_file_mb
 from st9x.options import add_cli_options
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from st9x.corpus.model import Corpus
     from st9x.corpus.peer import PeerLoad
@@ -117,8 +117,10 @@ def register(sub: Any) -> None:
         metavar="NAME",
         help="design-rule linter to run on the corpora's schema files (st96-xsd on XSDs and "
         "every file they include, st97-jsonschema on JSON Schemas and on every converter's "
-        "generated schema); repeatable; 'all' runs every installed linter; default: none. "
-        "Writes lint.jsonl, lint-summary.json and lint-matrix.md",
+        "generated schema); repeatable; 'all' runs every installed linter on every corpus, "
+        "'none' none at all; default: the linters each corpus's manifest names (its \"lint\" "
+        "list), which a NAME given here adds to. Writes lint.jsonl, lint-summary.json and "
+        "lint-matrix.md",
     )
     p.add_argument(
         "--lint-config",
@@ -202,18 +204,42 @@ def _converters(
     return {}
 
 
-def _linters(args: argparse.Namespace) -> tuple[dict[str, RuleLinter], LintConfig]:
-    """The linters named by ``--lint`` and the configuration they apply; a configuration entry
-    naming an unknown rule is reported (one line each) and left out."""
+def _linters(
+    args: argparse.Namespace, corpora: Sequence[Corpus]
+) -> tuple[dict[str, RuleLinter], dict[str, set[str]], LintConfig]:
+    """The linters of the run, which corpora each lints (corpus id → linter names) and the
+    configuration they apply. A corpus is linted by the linters its manifest names plus those
+    of ``--lint`` (``all``: every installed one); ``--lint none`` lints nothing. A configuration
+    entry naming an unknown rule is reported (one line each) and left out."""
     from st9x.subjects.linters.base import RuleLinter
     from st9x.subjects.linters.config import LintConfig, load_config
     from st9x.subjects.registry import select_linters
 
-    if not args.lint:
+    if "none" in args.lint:
+        if args.lint != ["none"]:
+            raise UsageError("--lint none cannot be combined with other linters")
         if args.lint_config:
-            raise UsageError("--lint-config applies to linters: name them with --lint")
-        return {}, LintConfig()
-    chosen = select_linters(None if args.lint == ["all"] else args.lint)
+            raise UsageError("--lint-config applies to linters, and --lint none runs none")
+        return {}, {}, LintConfig()
+    chosen = dict(select_linters(None if args.lint == ["all"] else args.lint)) if args.lint \
+        else {}
+    everywhere = set(chosen)
+    named = sorted({name for corpus in corpora for name in corpus.lint} - everywhere)
+    if named:
+        installed = select_linters(None)
+        for corpus in corpora:
+            for name in corpus.lint:
+                if name not in installed:
+                    raise UsageError(
+                        f"corpus {corpus.id!r} names linter {name!r}, which is not installed "
+                        f"(installed: {', '.join(sorted(installed)) or 'none'})",
+                        path=corpus.manifest)
+        chosen.update({name: installed[name] for name in named})
+    if not chosen:
+        if args.lint_config:
+            raise UsageError("--lint-config applies to linters: name them with --lint, or in "
+                             "the corpus manifest's \"lint\" list")
+        return {}, {}, LintConfig()
     for name, linter in chosen.items():
         if not isinstance(linter, RuleLinter):
             raise UsageError(f"linter {name!r} runs no rule table st9x can fold into a matrix")
@@ -223,7 +249,8 @@ def _linters(args: argparse.Namespace) -> tuple[dict[str, RuleLinter], LintConfi
         config = load_config(args.lint_config, known)
         for problem in config.problems:
             error(problem)
-    return dict(chosen), config
+    scope = {corpus.id: everywhere | set(corpus.lint) for corpus in corpora}
+    return chosen, scope, config
 
 
 def cmd_run(args: argparse.Namespace) -> ExitCode:
@@ -283,7 +310,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
             peers=[peer.describe() for peer in peers], sample=args.sample, seed=args.seed
         )
     converters = _converters(args, corpora, select_converters)
-    linters, lint_config = _linters(args)
+    linters, lint_scope, lint_config = _linters(args, corpora)
     failed += len(lint_config.problems)
     if linters:
         selection.update(linters=sorted(linters), lint_config=str(args.lint_config or ""))
@@ -340,6 +367,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
             on_plan=on_plan,
             require_tasks=True,
             linters=linters,
+            lint_scope=lint_scope,
         )
     print_outcome(result, quiet=args.quiet)
     if result.interrupted:

@@ -170,6 +170,7 @@ def load_manifest(path: Path) -> Corpus:
         schemas=schemas,
         cases=cases,
         pairs=pairs,
+        lint=tuple(document.get("lint", ())),
     )
 
 

@@ -111,6 +111,7 @@ class Corpus:
     cases: list[Case] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lint: tuple[str, ...] = ()  # the design-rule linters the manifest names for its schemas
 
     def counts(self) -> dict[str, int]:
         """Cases by expected verdict, for `st9x corpora` and the results header."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,7 @@ def execute(
     steps: Sequence[Step] = tuple(Step),
     require_tasks: bool = False,
     linters: Mapping[str, RuleLinter] | None = None,
+    lint_scope: Mapping[str, Collection[str]] | None = None,
 ) -> Execution:
     """Plan every task of the selection and run it; write ``results.jsonl`` (and
     ``conversions.jsonl`` when converters run) into ``out_dir``.
@@ -126,7 +127,8 @@ def execute(
     task, or a header naming other corpora or adapters is refused (:class:`FormatError` naming
     the file and line) before anything is written. ``linters`` lint the corpora's schema files
     (and every converter's generated schema) into ``lint.jsonl``, with the worker's lint
-    configuration. KeyboardInterrupt (SIGINT, or SIGTERM
+    configuration; ``lint_scope`` (corpus id → its linters) limits which corpora each lints.
+    KeyboardInterrupt (SIGINT, or SIGTERM
     turned into it by the CLI) ends the run early with every finished record written and each
     file closed by a footer saying ``interrupted``.
 
@@ -136,7 +138,7 @@ def execute(
     """
     converters = dict(converters or {})
     linters = dict(linters or {})
-    tasks = plan(corpora, adapters, tags, converters, steps, linters)
+    tasks = plan(corpora, adapters, tags, converters, steps, linters, lint_scope)
     if require_tasks and not tasks:
         formats_seen = sorted({c.format for corpus in corpora for c in corpus.cases})
         raise UsageError(

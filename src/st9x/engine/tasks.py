@@ -25,7 +25,7 @@ constraint kind), validators and converters.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -165,6 +165,7 @@ def plan(
     converters: Iterable[str] = (),
     steps: Iterable[Step] = tuple(Step),
     linters: Mapping[str, object] | None = None,
+    lint_scope: Mapping[str, Collection[str]] | None = None,
 ) -> list[Task]:
     """Every selected case under every validator of its data format, then each converter's
     schema steps and case steps on the selected XML cases, then each linter on the schema files
@@ -174,6 +175,8 @@ def plan(
 
     ``adapters`` maps a validator's name to anything with a ``format`` (``xml``/``json``);
     ``linters`` a linter's name to anything with a ``schema_kind`` (``xsd``/``json-schema``).
+    ``lint_scope`` maps a corpus id to the linters that lint it (a corpus's manifest names its
+    own); a corpus it leaves out, or every corpus without it, is linted by every linter.
     """
     corpora = list(corpora)
     steps = frozenset(steps)
@@ -194,14 +197,20 @@ def plan(
             if Step.CONVERT_CASE in steps:
                 tasks += [Task(c, name, Step.CONVERT_CASE) for c in cases]
     kinds = {name: getattr(linter, "schema_kind", None) for name, linter in (linters or {}).items()}
+
+    def lints(name: str, corpus: Corpus) -> bool:
+        return lint_scope is None or corpus.id not in lint_scope or name in lint_scope[corpus.id]
+
     for name in sorted(kinds) if Step.LINT in steps else ():
         for corpus in corpora:
-            tasks += [Task(spec, name, Step.LINT) for spec in lint_items(corpus, kinds[name], tags)]
+            if lints(name, corpus):
+                tasks += [Task(spec, name, Step.LINT)
+                          for spec in lint_items(corpus, kinds[name], tags)]
     json_linters = sorted(n for n, kind in kinds.items() if kind == "json-schema")
     for converter in sorted(converters) if Step.LINT_CONVERTED in steps else ():
         for corpus in corpora:
             cases = conversion_cases(corpus, tags)
             specs = {c.schema.id: c.schema for c in cases if c.schema is not None}
             tasks += [Task(specs[i], name, Step.LINT_CONVERTED, via=converter)
-                      for i in sorted(specs) for name in json_linters]
+                      for i in sorted(specs) for name in json_linters if lints(name, corpus)]
     return tasks

@@ -9,7 +9,9 @@ and pointing at the matrix it summarises.
   each validator over the cases it judged (pass and xfail over everything but skipped and
   unchecked: an xfail is a known failure, so it counts against the rate);
 - validation documents: valid, invalid, errored (one verdict per document, the worst);
-- broken expectations: validation and converter checks that broke.
+- design rules: per linter, the schema files without an essential (MUST) failure, and the same
+  over the reference converter's generated schemas;
+- broken expectations: validation, converter and lint checks that broke.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from st9x.matrix.lint_tables import clean_files
 from st9x.matrix.runs import Run
 from st9x.matrix.tables import percent
 
@@ -28,6 +31,8 @@ REFERENCE_CONVERTER = "st97-v2"
 DECIDED = ("pass", "fail", "errored", "xfail", "xpass")
 #: agreement kinds that count in the XSD/JSON verdict agreement (skipped, errored do not)
 AGREEMENT_DECIDED = ("agree", "gap-accepts", "gap-rejects", "not-convertible")
+#: how a headline names the rules a linter checks (other linters: by their name)
+LINT_LABELS = {"st96-xsd": "ST.96 design rules", "st97-jsonschema": "ST.97 design rules"}
 
 
 @dataclass(frozen=True)
@@ -152,13 +157,39 @@ def headlines(run: Run) -> list[Headline]:
             + (f"; {len(summary['disagreements'])} with validators disagreeing"
                if summary["disagreements"] else ""),
             "agreement"))
-    broken = summary["broken"] + (conversions["broken"] if conversions else 0)
+    lint = run.lint_summary if run.lint_records else None
+    if lint is not None:
+        out += lint_headlines(run.lint_records)
+    broken = (summary["broken"] + (conversions["broken"] if conversions else 0)
+              + (lint["broken"] if lint else 0))
     out.append(Headline(
         "Broken expectations", str(broken),
         f"{summary['broken']} validation record(s)"
         + (f", {conversions['broken']} converter check(s)" if conversions else "")
+        + (f", {lint['broken']} design-rule check(s)" if lint else "")
         + " judged fail, errored or xpass",
         "", bad=broken > 0))
+    return out
+
+
+def lint_headlines(records: list[dict[str, Any]]) -> list[Headline]:
+    """Per linter, the schema files without an unsuppressed essential failure; for converter
+    output, only the reference converter's (the other converters are on the lint page)."""
+    out = []
+    for clean in clean_files(records):
+        if clean.converter not in (None, REFERENCE_CONVERTER) or not clean.files:
+            continue
+        label = LINT_LABELS.get(clean.linter, f"Design rules ({clean.linter})")
+        where = (f"schema files {REFERENCE_CONVERTER} generated" if clean.converter
+                 else "schema files")
+        out.append(Headline(
+            label + (f" on {REFERENCE_CONVERTER}'s output" if clean.converter else ""),
+            f"{clean.clean}/{clean.files}",
+            f"{clean.clean} of {clean.files} {where} without an essential (MUST) finding "
+            f"({clean.linter}; a file that could not be linted counts as not clean"
+            + (f"; {clean.not_applicable} file(s) no rule applies to left out"
+               if clean.not_applicable else "") + ")",
+            "lint", bad=clean.clean < clean.files))
     return out
 
 

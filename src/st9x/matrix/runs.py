@@ -28,6 +28,7 @@ from st9x.errors import FormatError
 from st9x.ledger import Entry, Ledger, ledger_from_document
 from st9x.matrix.conversion import fold_conversions
 from st9x.matrix.fold import fold
+from st9x.matrix.lint import fold_lint
 
 #: the copy of the ledger a run was judged with, written beside its results
 LEDGER_SNAPSHOT = "ledger.json"
@@ -67,6 +68,13 @@ class Run:
         if self.conversion_header is None:
             return None
         return fold_conversions(self.conversion_header, self.conversion_records, self.ledger)
+
+    @cached_property
+    def lint_summary(self) -> dict[str, Any] | None:
+        """The compliance matrix folded again from the lint records (None: nothing linted)."""
+        if self.lint_header is None:
+            return None
+        return fold_lint(self.lint_header, self.lint_records, self.ledger)
 
     @cached_property
     def judgements(self) -> dict[tuple[str, str], tuple[Judgement, Entry | None]]:

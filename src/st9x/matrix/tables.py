@@ -13,13 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-RefKind = Literal["subject", "corpus", "case", "failing", "disagreements", "matrix"]
+RefKind = Literal["subject", "corpus", "case", "failing", "disagreements", "matrix", "rule"]
 
 
 @dataclass(frozen=True)
 class Ref:
     """What a cell names: ``kind`` and the key of the thing (a subject's name, a corpus id, a
-    ``corpus/case`` key, a matrix name)."""
+    ``corpus/case`` key, a matrix name, a design rule's id)."""
 
     kind: RefKind
     key: str

@@ -6,26 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from st9x.matrix.lint_tables import cell_text
 from st9x.report.markdown import code, table, text
 
 CHECK_COLUMNS = ("pass", "fail", "xfail", "xpass", "errored", "skipped", "unchecked")
-
-
-def cell(counts: dict[str, Any] | None) -> str:
-    """``pass``, ``fail 3/415`` (failures of the places checked), ``n/a`` or ``errored``, with
-    accepted (suppressed) failures counted after a ``+``."""
-    if not counts:
-        return "—"
-    verdict = counts["verdict"]
-    checked = counts["pass"] + counts["fail"] + counts["suppressed"]
-    extra = f" (+{counts['suppressed']} suppressed)" if counts["suppressed"] else ""
-    if verdict == "fail":
-        return f"fail {counts['fail']}/{checked}{extra}"
-    if verdict == "errored":
-        return f"errored {counts['errored']}"
-    if verdict == "pass":
-        return f"pass {checked}{extra}"
-    return "n/a"
 
 
 def render_lint(summary: dict[str, Any]) -> str:
@@ -36,14 +20,14 @@ def render_lint(summary: dict[str, Any]) -> str:
              "judged; recommended ones and notes are shown.", ""]
     categories = summary["categories"]
     lines += ["## Schema file × rule category", ""]
-    rows = [[s["item"], s["linter"], *(cell(s["categories"].get(c)) if s["status"] == "ok"
+    rows = [[s["item"], s["linter"], *(cell_text(s["categories"].get(c)) if s["status"] == "ok"
                                        else s["status"] for c in categories)]
             for s in summary["subjects"] if not s["converter"]]
     lines += [*table(["schema file", "linter", *categories], rows), ""]
     converted = [s for s in summary["subjects"] if s["converter"]]
     if converted:
         lines += ["## Converter output × rule category", ""]
-        rows = [[s["item"], s["linter"], *(cell(s["categories"].get(c)) if s["status"] == "ok"
+        rows = [[s["item"], s["linter"], *(cell_text(s["categories"].get(c)) if s["status"] == "ok"
                                            else s["status"] for c in categories)]
                 for s in converted]
         lines += [*table(["generated schema", "linter", *categories], rows), ""]
@@ -51,7 +35,7 @@ def render_lint(summary: dict[str, Any]) -> str:
         rule_ids = sorted({r for per in summary["converters"].values() for r in per})
         lines += ["## Converter × rule", "",
                   "Over every schema the converter generated for the run's corpora.", ""]
-        rows = [[conv, *(cell(per.get(r)) for r in rule_ids)]
+        rows = [[conv, *(cell_text(per.get(r)) for r in rule_ids)]
                 for conv, per in summary["converters"].items()]
         lines += [*table(["converter", *rule_ids], rows), ""]
     lines += ["## Rules", ""]
@@ -59,7 +43,7 @@ def render_lint(summary: dict[str, Any]) -> str:
     for rule_id, total in summary["totals"].items():
         rule = summary["rules"].get(rule_id, {})
         rows.append([rule_id, rule.get("severity", ""), rule.get("category", ""),
-                     cell(total), f"{total['failing_files']}/{total['files']}"])
+                     cell_text(total), f"{total['failing_files']}/{total['files']}"])
     lines += [*table(["rule", "severity", "category", "places", "failing files"], rows), ""]
     lines += [f"Failures: **{summary['finding_count']}** (suppressed: {summary['suppressed']}); "
               f"broken expectations: **{summary['broken']}**.", ""]

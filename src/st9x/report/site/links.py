@@ -45,6 +45,20 @@ def matrix_path(name: str) -> str:
     return f"matrices/{name}.html"
 
 
+#: the matrix page that describes each design rule (an anchor per rule)
+LINT_MATRIX = "lint"
+
+
+def rule_anchor(rule_id: str) -> str:
+    """The id of a design rule's description on the lint page (rule ids come from the run's
+    lint header: data)."""
+    return f"rule-{slug(rule_id)}"
+
+
+def rule_path(rule_id: str) -> str:
+    return f"{matrix_path(LINT_MATRIX)}#{rule_anchor(rule_id)}"
+
+
 _MEMO: dict[tuple[int, str], tuple[Run, Any]] = {}
 T = TypeVar("T")
 
@@ -80,6 +94,7 @@ def targets(ctx: SiteContext) -> Callable[[Ref | None], str | None]:
     index = cases(ctx)
     subjects = set(subjects_of(ctx.latest))
     corpora = set(index.by_corpus)
+    rules = set((ctx.latest.lint_summary or {}).get("rules", ()))
 
     def target(ref: Ref | None) -> str | None:
         if ref is None:
@@ -95,6 +110,8 @@ def targets(ctx: SiteContext) -> Callable[[Ref | None], str | None]:
             return corpus_path(ref.key, ref.kind) if ref.key in corpora else None
         if ref.kind == "matrix":
             return matrix_path(ref.key)
+        if ref.kind == "rule":
+            return rule_path(ref.key) if ref.key in rules else None
         return None
 
     return target

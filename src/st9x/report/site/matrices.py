@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from st9x.matrix import matrices
+from st9x.matrix import lint_tables, matrices
+from st9x.matrix.lint_tables import RuleNote
 from st9x.matrix.runs import Run
 from st9x.matrix.tables import Table
-from st9x.report.site.links import cases, matrix_path, memo, targets
+from st9x.report.site.links import LINT_MATRIX, cases, matrix_path, memo, rule_anchor, targets
 from st9x.report.site.model import Page, SiteContext
 
 
@@ -18,6 +19,7 @@ class Matrix:
     title: str
     intro: str
     tables: tuple[Table, ...]
+    rules: tuple[RuleNote, ...] = ()  # design rules described on the page, an anchor each
 
 
 def available(ctx: SiteContext) -> list[Matrix]:
@@ -48,13 +50,33 @@ def available(ctx: SiteContext) -> list[Matrix]:
                    "(with the constructs that explain the loss).",
                    tuple(matrices.roundtrip(conversions))),
         ]
+        lint = _lint(run)
+        if lint is not None:
+            found.append(lint)
         return [m for m in found if m.tables]
 
     return memo(ctx, "matrices", make)
+
+
+def _lint(run: Run) -> Matrix | None:
+    """The design-rule compliance page, when the run linted anything."""
+    summary = run.lint_summary
+    if summary is None or not run.lint_records:
+        return None
+    tables = (*lint_tables.compliance(summary), *lint_tables.converter_rules(summary),
+              *lint_tables.findings(summary))
+    return Matrix(
+        LINT_MATRIX, "Design-rule compliance (ST.96 on XSDs, ST.97 on JSON Schemas)",
+        "Each schema file of the run, and each schema a converter generated, checked against "
+        "the design rules of its kind, by rule category and by rule. Only essential rules (MUST) "
+        f"are judged; recommended ones and notes are shown. Linters: "
+        f"{', '.join(summary['linters']) or 'none'}.",
+        tables, tuple(lint_tables.rule_notes(summary)))
 
 
 def pages(ctx: SiteContext) -> Iterator[Page]:
     target = targets(ctx)
     for matrix in available(ctx):
         yield Page(matrix_path(matrix.name), matrix.title, "matrix.html",
-                   {"matrix": matrix, "target": target}, section="Matrices")
+                   {"matrix": matrix, "target": target, "anchor": rule_anchor},
+                   section="Matrices")
