@@ -7,7 +7,7 @@ Run from the project root::
 It loads each file as the linter does (lxml tree with source lines; xmlschema's model of the
 file, or None when the file cannot be built on its own), runs the ST.96 table and prints, per
 rule, the number of failing findings, the files they are in and the first few places, then the
-time taken: the figures of ``docs/lint.md`` (the V6_0 survey). ``--all`` prints every failing finding.
+time taken: the V6_0 survey's figures in ``docs/lint.md``. ``--all`` prints every failing finding.
 """
 
 from __future__ import annotations
