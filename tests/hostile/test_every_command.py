@@ -25,7 +25,9 @@ PROXY_VARIABLES = (
 
 def _commands(root: Path, out: Path) -> list[list[str | Path]]:
     """One invocation of every command over the corpus: each schema converted and validated
-    against (with one of its cases), the corpus listed, mutated, run and reported."""
+    against (with one of its cases), the corpus listed, mutated, run, reported (matrices,
+    formats, the site showing the corpus's instances, the CI summary), diffed and linted (its
+    XSDs, and the JSON Schemas its run generated)."""
     corpus = load_corpus(root)
     commands: list[list[str | Path]] = [
         ["corpora", "--corpus", root],
@@ -33,6 +35,12 @@ def _commands(root: Path, out: Path) -> list[list[str | Path]]:
          "--converter", "st97-v2", "--adapter", "lxml", "--adapter", "xmlschema-1.0",
          "--adapter", "jsonschema-rs", "--adapter", "fastjsonschema"],
         ["report", out / "run", "--quiet"],
+        ["report", "--check", out / "run"],
+        ["report", out / "run", "-o", out / "site", "--source", root, "--quiet",
+         "--summary-md", out / "summary.md"],
+        ["diff", out / "run", out / "run", "--format", "json"],
+        ["lint", "xsd", root],
+        ["lint", "jsonschema", out / "run" / "conversions"],
         ["corpus", "mutate", "--corpus", root, "-o", out / "mutants", "--timeout", "5"],
     ]
     for schema in corpus.schemas.values():
