@@ -30,7 +30,7 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("ST9X_CORPORA", str(base / "no-embedded-corpora"))
         main(["run", "--in-process", "--quiet", "--corpus", str(base / "mini"), "--corpus",
               str(office), "--out", str(base / "run"), "--adapter", "lxml", "--adapter",
-              "jsonschema", "--converter", "st97-v2"])
+              "jsonschema", "--converter", "st97-v2", "--lint", "st97-jsonschema"])
     yield base / "run"
 
 
@@ -55,7 +55,8 @@ def test_check_passes_real_runs_one_line_each_and_writes_nothing(
     assert len(lines) == 2
     assert lines[0].startswith(f"ok: {run_dir}: results.jsonl (")
     assert "conversions.jsonl (" in lines[0]
-    for name in ("summary.json", "conversion-summary.json", "ledger.json"):
+    assert "lint.jsonl (" in lines[0]
+    for name in ("summary.json", "conversion-summary.json", "lint-summary.json", "ledger.json"):
         assert name in lines[0]
     assert (_snapshot(run_dir), _snapshot(copy)) == before
 
@@ -74,6 +75,19 @@ def test_check_names_the_file_and_line_of_a_corrupted_results_file(
     assert captured.out.count("ok: ") == 1  # the first folder; the check stops at the problem
     assert f"{results}:3: results format" in captured.err
     assert _snapshot(copy) == before
+
+
+def test_check_names_the_line_of_a_corrupted_lint_record(
+    run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = _copy(run_dir, tmp_path)
+    lint = copy / "lint.jsonl"
+    lines = lint.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if '"status":"ok"' in line)
+    lines[number] = lines[number].replace('"status":"ok"', '"status":"fine"', 1)
+    lint.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["report", "--check", str(copy)]) == 1
+    assert f"{lint}:{number + 1}: lint format" in capsys.readouterr().err
 
 
 def test_check_refuses_a_line_cut_short_and_a_duplicate_record(

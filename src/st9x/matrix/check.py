@@ -2,10 +2,11 @@
 writing anything: a CI step can refuse a results artefact from elsewhere before anything is
 published from it.
 
-Every file of a run that has a format is checked when present: ``results.jsonl`` (required)
-and ``conversions.jsonl`` line by line, through :func:`~st9x.matrix.runs.load_run` (so a record
-that is not the only one of its task, or names a corpus or subject its header lacks, is refused
-too); ``summary.json``, ``conversion-summary.json`` and ``ledger.json`` whole. The first
+Every file of a run that has a format is checked when present: ``results.jsonl`` (required),
+``conversions.jsonl`` and ``lint.jsonl`` line by line, through
+:func:`~st9x.matrix.runs.load_run` (so a record that is not the only one of its task, or names a
+corpus or subject its header lacks, is refused too); ``summary.json``,
+``conversion-summary.json``, ``lint-summary.json`` and ``ledger.json`` whole. The first
 problem raises :class:`~st9x.errors.FormatError` naming the file (and the line, in a JSON
 Lines file).
 """
@@ -24,6 +25,7 @@ from st9x.matrix.runs import LEDGER_SNAPSHOT, load_run
 DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("summary.json", "summary"),
     ("conversion-summary.json", "conversion-summary"),
+    ("lint-summary.json", "lint-summary"),
     (LEDGER_SNAPSHOT, "ledger"),
 )
 
@@ -35,6 +37,7 @@ class FolderCheck:
     directory: Path
     records: int
     conversion_records: int | None  # None: no conversions.jsonl
+    lint_records: int | None  # None: no lint.jsonl
     documents: tuple[str, ...]  # the whole-document files present (and valid)
     interrupted: bool
 
@@ -42,6 +45,8 @@ class FolderCheck:
         parts = [f"results.jsonl ({self.records} records)"]
         if self.conversion_records is not None:
             parts.append(f"conversions.jsonl ({self.conversion_records} records)")
+        if self.lint_records is not None:
+            parts.append(f"lint.jsonl ({self.lint_records} records)")
         parts += list(self.documents)
         note = "; the run was interrupted (no footer, or its footer says so)" \
             if self.interrupted else ""
@@ -64,6 +69,7 @@ def check_folder(directory: Path) -> FolderCheck:
         directory,
         len(run.records),
         len(run.conversion_records) if run.conversion_header is not None else None,
+        len(run.lint_records) if run.lint_header is not None else None,
         tuple(present),
         run.interrupted,
     )
