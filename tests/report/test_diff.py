@@ -266,3 +266,29 @@ def test_a_change_within_the_noise_is_not_reported() -> None:
 def test_too_few_cases_claim_nothing() -> None:
     assert throughput_change("a", _pairs([2.0] * (MIN_CASES - 1))) is None
     assert throughput_change("a", [(0.0, 1.0)] * 10) is None  # untimed cases do not count
+
+
+def test_design_rule_judgements_and_their_matrix_are_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two real runs that lint the same XSD, the second with a ledger entry expecting one of
+    its essential findings: that rule flips from fail to xfail (fixed), the other rules stay
+    unchanged, and the design-rule matrix cell of the linter changes."""
+    corpus = tmp_path / "mini"
+    make_corpus(corpus)
+    monkeypatch.setenv("ST9X_CORPORA", str(tmp_path / "no-embedded-corpora"))
+    rule = "st96-xsd:st96.versioning.schema-version"
+    entry = {"case": "mini/schemas/doc.xsd", "adapter": rule,
+             "reason": "the test schema has no version, for the test", "reference": "tests"}
+    for name, entries in (("old", []), ("new", [entry])):
+        main(["run", "--in-process", "--quiet", "--corpus", str(corpus), "--adapter", "lxml",
+              "--converter", "none", "--lint", "st96-xsd", "--out", str(tmp_path / name),
+              "--ledger", str(_ledger(tmp_path / f"{name}-ledger.json", entries))])
+    diff = diff_runs(load_run(tmp_path / "old"), load_run(tmp_path / "new"))
+    lint = [c for c in diff.changes if c.kind == "lint"]
+    assert [(c.item, c.subject, c.before, c.after) for c in lint] == [
+        ("mini/schemas/doc.xsd", rule, Judgement.FAIL, Judgement.XFAIL)]
+    assert lint[0].fixed and not lint[0].new_failure
+    assert [(c.matrix, c.row) for c in diff.cells] == [("design-rule checks", "st96-xsd")]
+    document = to_json(diff)
+    formats.check("diff", document, path=None)

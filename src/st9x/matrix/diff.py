@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from st9x.engine.judge import BROKEN, Judgement
+from st9x.engine.judge import BROKEN, Judgement, judge_lint
 from st9x.matrix.fold import _describe
 from st9x.matrix.runs import Run
 
@@ -52,6 +52,7 @@ NOISE_SIGMAS = 3.0
 class Kind(StrEnum):
     VALIDATION = "validation"
     CONVERSION = "conversion"
+    LINT = "lint"
 
 
 class FailOn(StrEnum):
@@ -262,6 +263,12 @@ def _conversion(run: Run) -> dict[tuple[str, str], tuple[Judgement, str | None]]
             for j in run.conversion_judgements}
 
 
+def _lint(run: Run) -> dict[tuple[str, str], tuple[Judgement, str | None]]:
+    """Each rule on each linted file, keyed ``(item, linter:rule)`` as the ledger names it."""
+    return {(j.item, j.subject): (j.judgement, j.problems[0] if j.problems else None)
+            for j in judge_lint(run.lint_records, run.ledger)}
+
+
 def _changes(kind: Kind, old: Mapping[tuple[str, str], tuple[Judgement, str | None]],
              new: Mapping[tuple[str, str], tuple[Judgement, str | None]],
              ) -> tuple[list[VerdictChange], list[ItemCount], int]:
@@ -305,6 +312,7 @@ MATRICES: tuple[tuple[str, str, str, int], ...] = (
     ("decisions", "conversion", "decisions", 3),
     ("round trip", "conversion", "roundtrip", 2),
     ("verdict agreement", "conversion", "agreement", 3),
+    ("design-rule checks", "lint", "checks", 1),
 )
 
 
@@ -313,7 +321,8 @@ def _cells(old: Run, new: Run) -> list[CellChange]:
     for name, source, key, depth in MATRICES:
         tables = []
         for run in (old, new):
-            summary = run.summary if source == "summary" else run.conversion_summary
+            summary = {"summary": run.summary, "conversion": run.conversion_summary,
+                       "lint": run.lint_summary}[source]
             tables.append(dict(_leaves((summary or {}).get(key) or {}, depth)))
         before, after = tables
         for path in sorted(set(before) | set(after)):
@@ -421,15 +430,16 @@ def diff_runs(old: Run, new: Run, *, min_change: float = MIN_CHANGE) -> RunDiff:
     changes, items, unchanged = _changes(Kind.VALIDATION, _validation(old), _validation(new))
     c_changes, c_items, c_unchanged = _changes(Kind.CONVERSION, _conversion(old),
                                                _conversion(new))
+    l_changes, l_items, l_unchanged = _changes(Kind.LINT, _lint(old), _lint(new))
     subjects, values = _subjects_and_values(old, new)
     return RunDiff(
         old=_ref(old),
         new=_ref(new),
-        changes=tuple(changes + c_changes),
-        items=tuple(items + c_items),
+        changes=tuple(changes + c_changes + l_changes),
+        items=tuple(items + c_items + l_items),
         cells=tuple(_cells(old, new)),
         subjects=tuple(subjects),
         values=tuple(values),
         throughput=tuple(_throughput(old, new, min_change)),
-        unchanged=unchanged + c_unchanged,
+        unchanged=unchanged + c_unchanged + l_unchanged,
     )
