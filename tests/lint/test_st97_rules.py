@@ -4,6 +4,7 @@ them fails here; plus the places where a rule's claim needs a real validator or 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jsonschema
@@ -219,3 +220,27 @@ def test_hand_written_st97_core_schemas_pass_every_rule(path: Path) -> None:
     failing = {rule for rule, found in RULES.run(document(path)).items()
                if any(f.status in (Status.FAIL, Status.ERRORED) for f in found)}
     assert failing == set()
+
+
+def test_collection_wrapper_leaves_bag_owners_and_ordered_items_alone(tmp_path: Path) -> None:
+    """Seen on the ordered profile's V6_0 output: a record whose one property is a Bag (the
+    Bag is the array: decisions 1 and 4) and the items of an ordered choice array (open issue
+    6) hold one array each, and neither is a collection wrapper; a legacy wrapper still is."""
+    bag = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": {
+            "owner": {"type": "object", "properties": {"figureBag": bag},
+                      "required": ["figureBag"]},
+            "ordered": {"type": "array", "items": {"anyOf": [
+                {"type": "object", "properties": {"items": bag}, "required": ["items"]},
+                {"type": "object", "properties": {"name": {"type": "string"}},
+                 "required": ["name"]}]}},
+            "wrapper": {"type": "object", "properties": {"applicant": bag}},
+        },
+    }
+    path = tmp_path / "shapes.schema.json"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    found = RULES.run_rule("st97.structure.no-collection-wrapper", document(path))
+    assert [f.location for f in found if f.status is Status.FAIL] == ["/$defs/wrapper"]
+    assert "/$defs/owner" in {f.location for f in found if f.status is Status.PASS}

@@ -18,6 +18,9 @@ from st9x.rules.st97 import walk
 from st9x.rules.st97_register.register import CHOICE
 
 _ALLOF_MEMBER = re.compile(r"/allOf/\d+\Z")
+#: an alternative of an ordered choice array (open issue 6, ``choice-unbounded=ordered``): each
+#: item is an object with exactly one required property naming the alternative
+_ORDERED_ALTERNATIVE = re.compile(r"/items/(?:anyOf|oneOf)/\d+\Z")
 
 
 def no_collection_wrapper(doc: JsonSchemaDocument) -> Iterator[Finding]:
@@ -25,21 +28,35 @@ def no_collection_wrapper(doc: JsonSchemaDocument) -> Iterator[Finding]:
     wrapper (``{"applicantBag": {"applicant": [...]}}``); the collection should be the array.
     Arrays of mixed content (strings and inline elements) are not collections (open issue 9),
     and an ``allOf`` member is not an object of its own (an extension adding one repeated
-    element is ``allOf [base, {"properties": {"x": array}}]``). One finding per object schema
-    that declares properties."""
+    element is ``allOf [base, {"properties": {"x": array}}]``), nor is an item of an ordered
+    choice array (open issue 6): ``{"cpcClassificationBag": [...]}`` there says which
+    alternative the item is. An object whose one array is named ``...Bag`` is not a wrapper
+    either: the Bag is the collection (decisions 1 and 4), the object is a record owning
+    it (``{"figurativeElementClassificationBag": [...]}``). One finding per object
+    schema that declares properties."""
     root = doc.document
     for node in walk.subschemas(root):
         if not isinstance(node.schema.get("properties"), dict) or not node.schema["properties"]:
             continue
         if _ALLOF_MEMBER.search(node.pointer):
             continue
+        if _ORDERED_ALTERNATIVE.search(node.pointer) and _tags_one(node.schema):
+            continue
         inner = walk.only_array_wrapper(root, node.schema)
-        if inner is None:
+        if inner is None or inner.endswith("Bag"):
             yield Finding.passed(node.pointer)
         else:
             yield Finding.failed(node.pointer, f"{node.pointer}: an object wrapping only the "
                                                f"array {inner!r}; the collection should be the "
                                                "array itself")
+
+
+def _tags_one(schema: dict[str, Any]) -> bool:
+    """An object with one property, required: an ordered choice's item naming its
+    alternative."""
+    properties, required = schema.get("properties"), schema.get("required")
+    return (isinstance(properties, dict) and len(properties) == 1
+            and isinstance(required, list) and list(properties) == required)
 
 
 def _alternatives(schema: dict[str, Any]) -> set[str] | None:
