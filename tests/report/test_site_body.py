@@ -22,6 +22,7 @@ from st9x.matrix.runs import load_run
 from st9x.report.site import build_site
 from st9x.report.site.build import relative
 from st9x.report.site.links import case_path
+from st9x.report.site.model import slug
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -242,3 +243,18 @@ def test_files_outside_allowed_folders_are_never_shown(results: Path, office: Pa
     assert "not shown" in text
     assert "symbolic link" in text  # the artefact
     assert "SHA-256" in text  # the instance
+
+
+def test_the_subjects_and_corpora_sections_start_with_a_list_of_all(site: Path,
+                                                                   results: Path) -> None:
+    run = load_run(results)
+    subjects = [a["name"] for a in run.header["adapters"]]
+    if run.conversion_header is not None:
+        subjects += [c["name"] for c in run.conversion_header["converters"]]
+    listed = set(_parse(site / "subjects.html").links)
+    assert {f"subjects/{slug(name)}.html" for name in subjects} <= listed
+    corpora = {c["id"] for c in run.header["corpora"]}
+    assert {f"corpora/{slug(c)}/index.html" for c in corpora} <= set(
+        _parse(site / "corpora.html").links)
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="subjects.html"' in index and 'href="corpora.html"' in index

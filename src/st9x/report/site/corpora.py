@@ -34,11 +34,30 @@ def _row(view: CaseView, adapters: Sequence[str], converters: bool) -> tuple[Cel
     return tuple(cells)
 
 
+def _listing(ctx: SiteContext) -> Page:
+    """``corpora.html``: every corpus of the run with its filters, linked (the section's first
+    page)."""
+    index = cases(ctx)
+    rows = []
+    for corpus, views in index.by_corpus.items():
+        rows.append((row_header(corpus, Ref("corpus", corpus)), num(len(views)),
+                     num(sum(1 for v in views if v.failing), ref=Ref("failing", corpus)),
+                     num(sum(1 for v in views if v.disagreement),
+                         ref=Ref("disagreements", corpus))))
+    table = Table("Corpora of this run", ("corpus", "cases", "failing", "disagreements"),
+                  tuple(rows))
+    return Page("corpora.html", "Corpora", "listing.html",
+                {"intro": "Each corpus lists its cases, paginated, with pages of the failing "
+                          "cases and of the cases its validators disagree on.",
+                 "tables": [table], "target": targets(ctx)}, section="Corpora")
+
+
 def pages(ctx: SiteContext) -> Iterator[Page]:
     run = ctx.latest
     index = cases(ctx)
     target = targets(ctx)
     summary = run.summary
+    yield _listing(ctx)
     per_page = int(ctx.options.get("per_page") or PER_PAGE)
     for corpus, views in index.by_corpus.items():
         by_adapter = summary["by_corpus"].get(corpus, {})
