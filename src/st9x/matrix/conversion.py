@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from st9x.engine.judge import BROKEN, Judgement, agreement, judge_conversions
+from st9x.engine.judge import agreement, judge_conversions
 from st9x.ledger import Ledger
+from st9x.matrix.judged import file_judged
 from st9x.rules.st97_register import reported_losses
 
 Record = dict[str, Any]
@@ -123,13 +124,7 @@ def _fold_checks(records: list[Record], ledger: Ledger) -> dict[str, Any]:
         keys.add((judged.item, judged.subject))
         subjects.add(judged.subject)
         _bump(checks, judged.converter, str(judged.check), str(judged.judgement))
-        row = {"item": judged.item, "subject": judged.subject,
-               "judgement": str(judged.judgement),
-               "problem": judged.problems[0] if judged.problems else None}
-        if judged.judgement in BROKEN:
-            broken.append(row)
-        elif judged.judgement is Judgement.XFAIL and judged.entry is not None:
-            expected.append({**row, "reason": judged.entry.reason})
+        file_judged(judged, broken, expected)
     corpora = {r["corpus"] for r in records}
     return {
         "checks": checks,

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from st9x.engine.judge import BROKEN, Judgement, judge_lint, lint_item
+from st9x.engine.judge import judge_lint, lint_item
 from st9x.engine.lint import LINT_COUNTS, used_suppressions
 from st9x.ledger import Ledger
+from st9x.matrix.judged import file_judged
 
 Record = dict[str, Any]
 SUMMARY_FORMAT = "st9x-lint-summary/1"
@@ -127,13 +128,7 @@ def _fold_checks(records: list[Record], ledger: Ledger) -> dict[str, Any]:
         subjects.add(judged.subject)
         per = checks.setdefault(judged.linter, {})
         per[str(judged.judgement)] = per.get(str(judged.judgement), 0) + 1
-        row = {"item": judged.item, "subject": judged.subject,
-               "judgement": str(judged.judgement),
-               "problem": judged.problems[0] if judged.problems else None}
-        if judged.judgement in BROKEN:
-            broken.append(row)
-        elif judged.judgement is Judgement.XFAIL and judged.entry is not None:
-            expected.append({**row, "reason": judged.entry.reason})
+        file_judged(judged, broken, expected)
     corpora = {lint_item(r).split("/", 1)[0] for r in records}
     linters = {r["linter"] for r in records}
     return {

@@ -11,7 +11,7 @@ are never findings whatever their spelling.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from st9x.rules.lint import LintRule, Severity, XsdDocument, lint_rule
@@ -44,39 +44,36 @@ TEXT_BLOCKS = frozenset({"Heading", "P"})
 MARKUP = frozenset({"UL", "OL", "Row", "TableHead", "TableBody"})
 
 
+def _names(doc: XsdDocument, kinds: tuple[str, ...], good: Callable[[str], bool],
+           message: str) -> Iterator[Finding]:
+    """A finding per declaration of ``kinds`` named in the file: passed when ``good`` accepts
+    its name, else failed with ``message`` formatted with the name."""
+    for node in named(doc, *kinds):
+        name = node.get("name")
+        yield doc.passed(node) if good(name) else doc.failed(node, message.format(name))
+
+
 @st96_schema
 def element_upper_camel(doc: XsdDocument) -> Iterator[Finding]:
     """Every element name declared in the file is UpperCamelCase (letters and digits, first
     letter upper case)."""
-    for node in named(doc, "element"):
-        name = node.get("name")
-        if UPPER_CAMEL.match(name):
-            yield doc.passed(node)
-        else:
-            yield doc.failed(node, f"element name {name!r} is not UpperCamelCase")
+    yield from _names(doc, ("element",), lambda n: bool(UPPER_CAMEL.match(n)),
+                      "element name {!r} is not UpperCamelCase")
 
 
 @st96_schema
 def attribute_lower_camel(doc: XsdDocument) -> Iterator[Finding]:
     """Every attribute name declared in the file is lowerCamelCase."""
-    for node in named(doc, "attribute"):
-        name = node.get("name")
-        if LOWER_CAMEL.match(name):
-            yield doc.passed(node)
-        else:
-            yield doc.failed(node, f"attribute name {name!r} is not lowerCamelCase")
+    yield from _names(doc, ("attribute",), lambda n: bool(LOWER_CAMEL.match(n)),
+                      "attribute name {!r} is not lowerCamelCase")
 
 
 @st96_schema
 def type_suffix(doc: XsdDocument) -> Iterator[Finding]:
     """Every named complex or simple type ends in ``Type`` and is UpperCamelCase."""
-    for node in named(doc, "complexType", "simpleType"):
-        name = node.get("name")
-        if name.endswith("Type") and UPPER_CAMEL.match(name):
-            yield doc.passed(node)
-        else:
-            yield doc.failed(node, f"type name {name!r} is not an UpperCamelCase name ending "
-                                   "in 'Type'")
+    yield from _names(doc, ("complexType", "simpleType"),
+                      lambda n: n.endswith("Type") and bool(UPPER_CAMEL.match(n)),
+                      "type name {!r} is not an UpperCamelCase name ending in 'Type'")
 
 
 def looks_plural(name: str) -> bool:
