@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from st9x.subjects.linters.config import LintConfig
 
 #: the kind named on the command line → the linter that reads it
-KINDS = {"xsd": "st96-xsd", "jsonschema": "st97-jsonschema"}
+KINDS = {"xsd": "st96-xsd", "jsonschema": "st97-jsonschema", "openapi": "st90-openapi"}
 SCHEMA_JSON = ".schema.json"  # a folder holding these holds JSON Schemas among other JSON
 PROGRESS_FROM = 5  # files: a progress bar for fewer would only flicker
 
@@ -35,10 +35,13 @@ PROGRESS_FROM = 5  # files: a progress bar for fewer would only flicker
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "lint",
-        help="check XSDs against the ST.96 design rules, JSON Schemas against ST.97's",
+        help="check XSDs against the ST.96 design rules, JSON Schemas against ST.97's, "
+        "OpenAPI documents against ST.90's",
         description="Lint schema files against the design rules: 'xsd' runs the ST.96 rules "
-        "on XSD files, 'jsonschema' the ST.97 rules on JSON Schema files. A PATH that is a "
-        "folder stands for every *.xsd (or *.json) under it. Exit 0: no finding at or above "
+        "on XSD files, 'jsonschema' the ST.97 rules on JSON Schema files, 'openapi' the ST.90 "
+        "rules and the WIPO API Catalog's metadata requirements on OpenAPI documents (Swagger "
+        "2.0, OpenAPI 3.0/3.1; YAML or JSON; $refs followed locally, never fetched). A PATH "
+        "that is a folder stands for every *.xsd (or *.json, or *.yaml/*.yml/*.json) under it. Exit 0: no finding at or above "
         "--fail-on; 1: such a finding, or a file, rule or configuration entry that could not "
         "be used (each reported, the rest still linted); 2: a bad command line.",
     )
@@ -142,7 +145,7 @@ def collect(paths: list[Path], suffixes: tuple[str, ...]) -> tuple[
             found = sorted(p for p in path.rglob("*")
                            if p.is_file() and p.name.endswith(suffixes))
             schemas = [p for p in found if p.name.endswith(SCHEMA_JSON)]
-            if schemas and ".json" in suffixes:
+            if schemas and suffixes == (".json",):
                 found = schemas  # beside converted instances: the schemas only
             if not found:
                 problems.append(f"{path}: no {' or '.join('*' + s for s in suffixes)} file "
@@ -187,7 +190,7 @@ def cmd_lint(args: argparse.Namespace) -> ExitCode:
     if args.list_rules:
         return _list_rules(args)
     if args.kind is None or not args.paths:
-        raise UsageError("name what to lint and where: st9x lint xsd|jsonschema PATH...")
+        raise UsageError("name what to lint and where: st9x lint xsd|jsonschema|openapi PATH...")
     if args.format == "markdown":
         raise UsageError("--format markdown lists the rule catalogue: use it with --list-rules")
     linter = _linter(args.kind)

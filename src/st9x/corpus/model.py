@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Literal
 
 Expected = Literal["valid", "invalid", "errored", "unknown"]
-SchemaKind = Literal["xsd", "json-schema"]
+SchemaKind = Literal["xsd", "json-schema", "openapi"]
 DataFormat = Literal["xml", "json"]
 CaseKind = Literal["instance", "schema"]
 
-FORMAT_OF_KIND: dict[SchemaKind, DataFormat] = {"xsd": "xml", "json-schema": "json"}
+FORMAT_OF_KIND: dict[SchemaKind, DataFormat] = {"xsd": "xml", "json-schema": "json",
+                                                "openapi": "json"}
 
 
 @dataclass(frozen=True)
