@@ -41,9 +41,10 @@ def register(sub: Any) -> None:
         "on XSD files, 'jsonschema' the ST.97 rules on JSON Schema files, 'openapi' the ST.90 "
         "rules and the WIPO API Catalog's metadata requirements on OpenAPI documents (Swagger "
         "2.0, OpenAPI 3.0/3.1; YAML or JSON; $refs followed locally, never fetched). A PATH "
-        "that is a folder stands for every *.xsd (or *.json, or *.yaml/*.yml/*.json) under it. Exit 0: no finding at or above "
-        "--fail-on; 1: such a finding, or a file, rule or configuration entry that could not "
-        "be used (each reported, the rest still linted); 2: a bad command line.",
+        "that is a folder stands for every *.xsd (or *.json, or *.yaml/*.yml/*.json) under "
+        "it. Exit 0: no finding at or above --fail-on; 1: such a finding, or a file, rule or "
+        "configuration entry that could not be used (each reported, the rest still "
+        "linted); 2: a bad command line.",
     )
     p.set_defaults(handler=cmd_lint)
     p.add_argument("kind", nargs="?", choices=sorted(KINDS), help="what to lint")
