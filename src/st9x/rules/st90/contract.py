@@ -4,9 +4,9 @@ JSON, and every operation is identified and documented (``operationId``, ``summa
 
 JSON offered: OpenAPI 3, a success (2xx) response of the operation lists ``application/json``
 (parameters such as ``; charset=utf-8`` allowed) in its ``content`` (any response, when no
-success response has a body: an error body in JSON does not make a result JSON); Swagger 2.0, the operation's ``produces`` (or
-the document's, which it inherits) lists it. An operation whose responses carry no body is not
-judged.
+success response has a body: an error body in JSON does not make a result JSON); Swagger 2.0,
+the operation's ``produces`` (or the document's, which it inherits) lists it. An operation
+whose responses carry no body is not judged.
 """
 
 from __future__ import annotations
