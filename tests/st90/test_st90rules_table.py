@@ -176,3 +176,19 @@ def test_a_duplicate_operation_id_fails_the_gate_and_the_rule(tmp_path: Path) ->
               if f.status is Status.FAIL]
     assert [f.location for f in failed] == ["/paths/~1trademark-owners/get/operationId"]
     assert "also that of GET /trademarks" in failed[0].detail
+
+
+def test_an_openapi_31_document_is_read_like_30(tmp_path: Path) -> None:
+    """OpenAPI 3.1 (a type list with "null" among them) passes what 3.0 passes; only the
+    catalog's recommendation of 3.0.x fails."""
+    document = base("oas3")
+    document["openapi"] = "3.1.0"
+    properties = document["components"]["schemas"]["Trademark"]["properties"]
+    properties["classCount"] = {"type": ["integer", "null"], "format": "int32"}
+    properties["weight"] = {"type": ["number", "null"]}
+    doc = load(write_doc(tmp_path, document))
+    assert gate_passes(doc)
+    failing = {rule_id for rule_id in RULE_IDS if Status.FAIL in statuses(rule_id, doc)}
+    assert failing == {"st90.catalog-metadata.openapi-30", "st90.data-types.numeric-format"}
+    assert [f.location for f in run("st90.data-types.numeric-format", doc)
+            if f.status is Status.FAIL] == ["/components/schemas/Trademark/properties/weight"]

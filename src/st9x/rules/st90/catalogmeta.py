@@ -145,7 +145,8 @@ def read_field(doc: OpenApiDocument, spec: CatalogField) -> FieldReading:
         where = "/info" if spec.key in ("title", "description", "version") or isinstance(
             doc.document.get("info"), dict) else ""
         need = "required" if spec.required else "recommended"
-        return FieldReading(None, where, f"{spec.key} is missing ({need} by the WIPO API "
+        named = spec.key if spec.extension else f"info.{spec.key}"
+        return FieldReading(None, where, f"{named} is missing ({need} by the WIPO API "
                             "Catalog)")
     raw, pointer = found
     if spec.kind in ("text", "url"):
