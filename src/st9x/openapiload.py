@@ -61,8 +61,9 @@ class OpenApiDocument:
 
     ``document`` is the parsed root file; ``files`` every file its references read (the root
     among them), each parsed; ``positions`` maps a JSON Pointer in the root file to the line
-    and column where its value starts; ``version`` is ``"2.0"`` for Swagger, else the
-    ``openapi`` field (``"3.0.3"``); ``ref_problems`` the references that could not be followed.
+    and column where it is written (a member's key, an item's value); ``version`` is ``"2.0"``
+    for Swagger, else the ``openapi`` field (``"3.0.3"``); ``ref_problems`` the references that
+    could not be followed.
     """
 
     path: Path
@@ -407,7 +408,9 @@ class _Builder:
                     raise SchemaError(f"duplicate key {key!r}", path=self.path,
                                       line=key_node.start_mark.line + 1,
                                       column=key_node.start_mark.column + 1)
-                out[key] = self.build(value_node, f"{pointer}/{escape(key)}", depth + 1)
+                child = f"{pointer}/{escape(key)}"
+                self._place(child, key_node)  # a member is found at its key, as people look
+                out[key] = self.build(value_node, child, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, f"{pointer}/{i}", depth + 1)

@@ -68,8 +68,8 @@ def test_missing_and_invalid_fields_are_located_lines(
     assert code == 1
     domain_line = lines.index("  x-ip-domain: Trademarks") + 1
     assert out.splitlines() == [
-        f"{path}:3:3: required: x-oas-url is missing (required by the WIPO API Catalog)",
-        f"{path}:{domain_line}:16: recommended: x-ip-domain: 'Trademarks' is not among "
+        f"{path}:2:1: required: x-oas-url is missing (required by the WIPO API Catalog)",
+        f"{path}:{domain_line}:3: recommended: x-ip-domain: 'Trademarks' is not among "
         "Patent, Trademark, Industrial design, Copyright, Geographical Indication, Plant "
         "Variety Protection, Integrated Circuit Layout Design",
     ]
@@ -78,7 +78,7 @@ def test_missing_and_invalid_fields_are_located_lines(
     validate(document)
     assert code == 1 and document["complete"] is False
     assert [(p["field"], p["required"], p["line"]) for p in document["problems"]] == [
-        ("x-oas-url", True, 3), ("x-ip-domain", False, domain_line)]
+        ("x-oas-url", True, 2), ("x-ip-domain", False, domain_line)]
     assert document["oas_url"] is None and document["ip_domains"] == []
 
 

@@ -148,11 +148,11 @@ def test_the_linter_locates_findings_by_line(tmp_path: Path) -> None:
     results = St90OpenApiLinter().check(path)
     https = [f for f in results["st90.security.https"] if f.status is Status.FAIL]
     assert [(f.line, f.column) for f in https] == [
-        (lines.index("  - url: http://api.example.org/v1") + 1, 10)]
+        (lines.index("  - url: http://api.example.org/v1") + 1, 5)]
     slash = [f for f in results["st90.uri-components.no-trailing-slash"]
              if f.status is Status.FAIL]
     # the loader places a value, not its key: a path item starts on the line under its path
-    assert [f.line for f in slash] == [lines.index("  /trademark-owners/:") + 2]
+    assert [f.line for f in slash] == [lines.index("  /trademark-owners/:") + 1]
 
 
 def test_a_document_failing_the_gate_gets_no_rule_finding(tmp_path: Path) -> None:
