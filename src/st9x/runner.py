@@ -31,9 +31,11 @@ from st9x.matrix.conversion import fold_conversions
 from st9x.matrix.fold import fold
 from st9x.matrix.lint import fold_lint
 from st9x.matrix.runs import LEDGER_SNAPSHOT, load_run
+from st9x.matrix.st90 import fold_st90, is_st90
 from st9x.outfiles import write_atomically
 from st9x.report.conversion import render_conversions
 from st9x.report.lint import render_lint
+from st9x.report.st90 import render_st90
 from st9x.report.validation import render_markdown
 from st9x.subjects.converters.base import Converter
 from st9x.subjects.linters.base import RuleLinter
@@ -45,6 +47,8 @@ CONVERSION_SUMMARY_NAME = "conversion-summary.json"
 CONVERSION_MATRIX_NAME = "conversion-matrix.md"
 LINT_SUMMARY_NAME = "lint-summary.json"
 LINT_MATRIX_NAME = "lint-matrix.md"
+ST90_MATRIX_JSON = "st90-matrix.json"
+ST90_MATRIX_NAME = "st90-matrix.md"
 
 
 @dataclass
@@ -129,7 +133,8 @@ def write_reports(
 def write_lint_reports(
     out_dir: Path, header: Header, records: Sequence[Record], ledger: Ledger
 ) -> tuple[dict[str, Any], dict[str, Path]]:
-    """Fold the lint records into ``lint-summary.json`` and ``lint-matrix.md``."""
+    """Fold the lint records into ``lint-summary.json`` and ``lint-matrix.md``, and, when an
+    ST.90 linter checked an API, into ``st90-matrix.json`` and ``st90-matrix.md``."""
     summary = fold_lint(header, records, ledger)
     paths = {"lint_summary": out_dir / LINT_SUMMARY_NAME,
              "lint_matrix": out_dir / LINT_MATRIX_NAME}
@@ -137,6 +142,14 @@ def write_lint_reports(
     write_atomically(paths["lint_summary"],
                      orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
     write_atomically(paths["lint_matrix"], render_lint(summary).encode())
+    if any(is_st90(record) for record in records):  # an API subject ran
+        matrix = fold_st90(header, records).to_json()
+        paths.update(st90_matrix_json=out_dir / ST90_MATRIX_JSON,
+                     st90_matrix=out_dir / ST90_MATRIX_NAME)
+        formats.check("st90-matrix", matrix, path=paths["st90_matrix_json"])
+        write_atomically(paths["st90_matrix_json"],
+                         orjson.dumps(matrix, option=orjson.OPT_INDENT_2) + b"\n")
+        write_atomically(paths["st90_matrix"], render_st90(matrix).encode())
     return summary, paths
 
 

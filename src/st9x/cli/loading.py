@@ -42,10 +42,10 @@ def load_corpora(
             error(exc)
             failed += 1
             continue
-        if require_cases and not corpus.cases:
+        if require_cases and not corpus.cases and not corpus.api_documents():
             raise UsageError(
-                "no document in this corpus (nothing to run: an XML or JSON instance, or a "
-                "manifest listing cases, is needed)",
+                "no document in this corpus (nothing to run: an XML or JSON instance, a "
+                "manifest listing cases, or an OpenAPI document, is needed)",
                 path=spec,
             )
         corpora.append(corpus)

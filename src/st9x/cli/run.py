@@ -210,9 +210,11 @@ def _linters(
     """The linters of the run, which corpora each lints (corpus id → linter names) and the
     configuration they apply. A corpus is linted by the linters its manifest names plus those
     of ``--lint`` (``all``: every installed one); ``--lint none`` lints nothing. A configuration
-    entry naming an unknown rule is reported (one line each) and left out."""
+    entry naming an unknown rule, or an unknown ST.90 chapter (there or in a manifest's
+    ``not_applicable``), is reported (one line each) and left out."""
     from st9x.subjects.linters.base import RuleLinter
     from st9x.subjects.linters.config import LintConfig, load_config
+    from st9x.subjects.linters.not_applicable import from_corpora
     from st9x.subjects.registry import select_linters
 
     if "none" in args.lint:
@@ -249,6 +251,11 @@ def _linters(
         config = load_config(args.lint_config, known)
         for problem in config.problems:
             error(problem)
+    # the ST.90 chapters the corpora's APIs leave out by choice, for the compatibility matrix
+    choices, problems = from_corpora(corpora)
+    for problem in problems:
+        error(problem)
+    config = config.with_choices(choices, problems)
     scope = {corpus.id: everywhere | set(corpus.lint) for corpus in corpora}
     return chosen, scope, config
 
@@ -442,6 +449,9 @@ def print_outcome(result: RunOutput, *, quiet: bool) -> None:
             f"linted; broken expectations: {linted['broken']}; written: {result.paths['lint']}, "
             f"{result.paths['lint_summary']}, {result.paths['lint_matrix']}"
         )
+        if "st90_matrix" in result.paths:
+            echo(f"ST.90 compatibility matrix (API x chapter): written: "
+                 f"{result.paths['st90_matrix_json']}, {result.paths['st90_matrix']}")
 
 
 def _print_matrix(summary: dict) -> None:

@@ -92,6 +92,7 @@ def load_manifest(path: Path) -> Corpus:
             dialect=entry.get("dialect"),
             description=entry.get("description", ""),
             bounds=(root,),  # its references may not lead outside the corpus (F3)
+            not_applicable=tuple(entry.get("not_applicable", {}).items()),
         )
 
     cases: list[Case] = []

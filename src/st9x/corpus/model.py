@@ -40,6 +40,11 @@ class SchemaSpec:
     validators that only measure it compile it): a validator may then skip its own structural
     check. python-jsonschema's takes 30 s on the JSON Schema of one WIPO V6_0 document schema,
     most of a converter run, to repeat a check whose outcome nothing depends on.
+
+    ``not_applicable`` (OpenAPI documents only) names the ST.90 chapters the API leaves out by
+    choice, with the reason: ST.90 lets an office pick the parts that apply to its API, and the
+    compatibility matrix must tell a chosen absence from a failure. Chapter keys are checked
+    where the chapter table is known (:mod:`st9x.subjects.linters.not_applicable`).
     """
 
     corpus: str
@@ -52,6 +57,8 @@ class SchemaSpec:
     uri_map: tuple[tuple[str, Path], ...] = ()
     bounds: tuple[Path, ...] = ()
     metaschema_checked: bool = False
+    #: OpenAPI: (chapter key, reason) of each ST.90 chapter the API leaves out by choice
+    not_applicable: tuple[tuple[str, str], ...] = ()
 
     def allowed_roots(self) -> tuple[Path, ...]:
         """Resolved directories local references may lead into (see ``bounds``)."""
@@ -113,6 +120,10 @@ class Corpus:
     pairs: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     lint: tuple[str, ...] = ()  # the design-rule linters the manifest names for its schemas
+
+    def api_documents(self) -> list[SchemaSpec]:
+        """The OpenAPI documents of the corpus: linted as they are, with no case needed."""
+        return [spec for spec in self.schemas.values() if spec.kind == "openapi"]
 
     def counts(self) -> dict[str, int]:
         """Cases by expected verdict, for `st9x corpora` and the results header."""

@@ -185,7 +185,8 @@ def linter_json(linter: Any) -> dict[str, Any]:
 
 
 def config_json(config: Any) -> dict[str, Any]:
-    """The lint configuration a run applied: its file, rules switched off and suppressions."""
+    """The lint configuration a run applied: its file, rules switched off, suppressions, and the
+    ST.90 chapters chosen not applicable (the compatibility matrix is folded from these)."""
     return {
         "path": str(config.path) if config.path else None,
         "disabled": list(config.disabled),
@@ -193,6 +194,11 @@ def config_json(config: Any) -> dict[str, Any]:
             {"index": s.index, "rule": s.rule, "path": s.path, "location": s.location,
              "reason": s.reason, "line": s.line}
             for s in config.suppressions
+        ],
+        "not_applicable": [
+            {"path": n.path, "chapter": n.chapter, "reason": n.reason, "source": n.source,
+             "line": n.line}
+            for n in getattr(config, "not_applicable", ())
         ],
     }
 

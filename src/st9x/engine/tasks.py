@@ -134,7 +134,13 @@ def lint_items(corpus: Corpus, kind: str, tags: Sequence[str] = ()) -> list[Sche
     cases and, for XSDs, every file they include or import inside the corpus (the components
     are where most declarations are written). Each is named by its path in the corpus, in
     sorted order; an entry whose references cannot be followed is linted alone (the linter
-    reports what it cannot read)."""
+    reports what it cannot read).
+
+    OpenAPI documents are what an API subject is: no case checks an instance against one, so
+    every manifest schema of kind ``openapi`` is linted, under its manifest id, unless a tag
+    selection asks for particular cases."""
+    if kind == "openapi":
+        return [] if tags else sorted(corpus.api_documents(), key=lambda s: s.id)
     specs = {c.schema.path: c.schema for c in corpus.cases
              if c.schema is not None and c.schema.kind == kind and selected(c, tags)}
     found: dict[Path, SchemaSpec] = {}

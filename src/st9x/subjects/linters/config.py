@@ -7,10 +7,15 @@ pattern). A suppressed finding is still recorded, marked with the suppression's 
 report shows what was accepted and why; one that matches nothing is reported too, since it is
 stale or mistyped. A rule id no installed linter knows is an error naming the file and line;
 the entry is left out and the rest of the file applies.
+
+``[[not_applicable]]`` tables name the ST.90 chapters an API leaves out by choice, with the
+reason (:mod:`st9x.subjects.linters.not_applicable`); they change no finding, only how the
+compatibility matrix shows the chapter.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +25,7 @@ from pathlib import Path
 from st9x import formats
 from st9x.errors import FormatError, St9xError, UsageError
 from st9x.filelimit import read_limited
+from st9x.subjects.linters.not_applicable import NotApplicable, chapter_problem
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,14 @@ class LintConfig:
     suppressions: tuple[Suppression, ...] = ()
     disabled: tuple[str, ...] = ()
     problems: tuple[St9xError, ...] = field(default_factory=tuple)
+    not_applicable: tuple[NotApplicable, ...] = ()
+
+    def with_choices(self, entries: Sequence[NotApplicable],
+                     problems: Sequence[St9xError] = ()) -> LintConfig:
+        """This configuration with more not-applicable choices (a corpus manifest's), and
+        the problems met reading them."""
+        return dataclasses.replace(self, not_applicable=(*self.not_applicable, *entries),
+                                   problems=(*self.problems, *problems))
 
     def enabled(self, rule: str) -> bool:
         return not any(fnmatchcase(rule, pattern) for pattern in self.disabled)
@@ -123,4 +137,15 @@ def load_config(path: Path, known_rules: Collection[str]) -> LintConfig:
             continue
         suppressions.append(Suppression(index, entry["rule"], entry["path"], entry["reason"],
                                         entry.get("location"), line))
-    return LintConfig(path, tuple(suppressions), disabled, tuple(problems))
+    chosen = []
+    cursor = 0
+    for entry in document.get("not_applicable", []):
+        line = _line_of(text, entry["chapter"], cursor)
+        cursor = line or cursor
+        problem = chapter_problem(entry["chapter"], path, line)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        chosen.append(NotApplicable(entry["path"], entry["chapter"], entry["reason"],
+                                    str(path), line))
+    return LintConfig(path, tuple(suppressions), disabled, tuple(problems), tuple(chosen))
