@@ -10,8 +10,8 @@ followed them; nothing is ever retrieved (the registry has no retriever).
 
 from __future__ import annotations
 
-from collections import Counter
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

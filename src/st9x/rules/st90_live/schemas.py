@@ -27,7 +27,8 @@ def response_schema(api: LiveApi) -> Iterator[Finding]:
         errors = contract.validate(api.openapi, pointer, body)
         if errors:
             yield Finding.failed(exchange.where, f"{exchange.where}: {response.status} body "
-                                 f"breaks the schema at {contract.shown(pointer)}: {'; '.join(errors)}")
+                                 f"breaks the schema at {contract.shown(pointer)}: "
+                                 f"{'; '.join(errors)}")
         else:
             yield Finding.passed(exchange.where)
     if not found:
@@ -58,8 +59,8 @@ def error_schema(api: LiveApi) -> Iterator[Finding]:
         errors = contract.validate(api.openapi, pointer, body)
         if errors:
             yield Finding.failed(exchange.where, f"{exchange.where}: the {response.status} "
-                                 f"error body breaks the error schema at {contract.shown(pointer)}: "
-                                 f"{'; '.join(errors)}")
+                                 "error body breaks the error schema at "
+                                 f"{contract.shown(pointer)}: {'; '.join(errors)}")
         else:
             yield Finding.passed(exchange.where)
     if not found:

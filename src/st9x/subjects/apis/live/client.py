@@ -115,7 +115,7 @@ def send(endpoint: Endpoint, request: SentRequest, bounds: LiveBounds) -> Sent:
         received = Received(answer.status, answer.reason, tuple(answer.getheaders()), body,
                             truncated or late)
         return Sent(received, error, time.monotonic() - start)
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return Sent(None, f"no response within {timeout:g} s", time.monotonic() - start)
     except ConnectionResetError:
         return Sent(None, "connection reset by the server", time.monotonic() - start)
@@ -145,7 +145,7 @@ def _read_body(answer: http.client.HTTPResponse, bounds: LiveBounds, start: floa
             return b"".join(chunks), False, True
         try:
             chunk = answer.read1(CHUNK)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             return b"".join(chunks), False, True
         if not chunk:
             return b"".join(chunks), False, False
@@ -167,7 +167,7 @@ def reachable(endpoint: Endpoint, bounds: LiveBounds) -> str | None:
         with socket.create_connection((endpoint.host, endpoint.port),
                                       timeout=bounds.request_timeout):
             return None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return f"no connection within {bounds.request_timeout:g} s"
     except NetworkRefused as exc:
         return str(exc)

@@ -11,6 +11,7 @@ in code, never discovered from a ``schemathesis.toml`` of the working folder.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 from dataclasses import dataclass, field
@@ -90,10 +91,9 @@ def _draw(strategy: Any, count: int, deadline: float) -> list[Any]:
         if len(drawn) < count and time.monotonic() < deadline:
             drawn.append(case)
 
-    try:
+    # an operation schemathesis cannot generate for: whatever was drawn is kept
+    with contextlib.suppress(Exception):
         collect()
-    except Exception:
-        pass  # an operation schemathesis cannot generate for: whatever was drawn is kept
     return drawn
 
 

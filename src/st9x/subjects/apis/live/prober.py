@@ -70,14 +70,14 @@ def _interleave(groups: list[list[Planned]]) -> list[Planned]:
 def _send_all(api: LiveApi, endpoint: Endpoint, planned: list[Planned], bounds: LiveBounds,
               deadline: float, progress: Progress | None) -> None:
     seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
-    for item in planned:
+    for index, item in enumerate(planned):
         key = (item.method, item.path, item.headers)
         if key in seen and item.paging is None:
             continue
         seen.add(key)
         if len(api.exchanges) >= bounds.max_requests:
             api.notes.append(f"stopped after {bounds.max_requests} requests (--max-requests); "
-                             f"{len(planned) - len(api.exchanges)} planned requests not sent")
+                             f"{len(planned) - index} planned requests not sent")
             return
         if time.monotonic() >= deadline:
             api.notes.append(f"stopped at the time limit of {bounds.time_limit:g} s "
