@@ -1,0 +1,2 @@
+"""Web APIs as subjects: the reference ST.90 API st9x serves for tests and demos
+(:mod:`st9x.subjects.apis.reference`)."""
