@@ -10,8 +10,10 @@ import orjson
 import pytest
 import yaml
 
+from st9x.cli import main
 from st9x.corpus.load import embedded_corpora_dir, load_corpus
 from st9x.subjects.apis.reference import (
+    FAULTS,
     OPENAPI_PATH,
     SUMMARY_FIELDS,
     create_app,
@@ -175,3 +177,14 @@ def test_the_server_stops_when_the_block_raises() -> None:
 def test_an_unknown_fault_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="no-such-fault"):
         create_app(frozenset({"no-such-fault"}))
+
+
+def test_the_committed_document_passes_st9x_lint_openapi() -> None:
+    assert main(["lint", "openapi", str(OPENAPI_PATH), "--quiet"]) == 0
+
+
+def test_the_docs_fault_table_lists_every_fault() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "st90-refapi.md").read_text("utf-8")
+    rows = {line.split("|")[1].strip().strip("`") for line in text.splitlines()
+            if line.startswith("| `")}
+    assert set(FAULTS) <= rows

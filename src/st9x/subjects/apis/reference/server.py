@@ -64,8 +64,9 @@ class RunningServer:
                 from exc
         self.host = f"[{address}]" if address.version == 6 else str(address)
         self.port: int = self.socket.getsockname()[1]
+        # log_config=None: the process's logging set-up stays as it was (a test run, a checker)
         config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False,
-                                timeout_graceful_shutdown=int(STOP_TIMEOUT // 2))
+                                log_config=None, timeout_graceful_shutdown=int(STOP_TIMEOUT // 2))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.socket]},
