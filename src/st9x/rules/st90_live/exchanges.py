@@ -27,6 +27,8 @@ class Probe(StrEnum):
 
     GENERATED = "generated"  # a request schemathesis generated from the operation
     EXAMPLE = "example"  # the operation's own documented example
+    LISTING = "listing"  # a collection, read to learn the ids of existing resources
+    LISTED = "listed"  # a resource the collection listed
     UNKNOWN_ID = "unknown-id"  # a retrieval path with an id no resource has
     UNKNOWN_PATH = "unknown-path"  # a path the API does not document
     WRONG_METHOD = "wrong-method"  # a method the path does not offer

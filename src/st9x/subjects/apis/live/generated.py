@@ -101,7 +101,12 @@ def _planned(case: Any, probe: Probe, operation: Operation) -> Planned:
     kwargs = case.as_transport_kwargs(base_url=BASE)
     parts = urlsplit(kwargs["url"])
     query = kwargs.get("params") or {}
-    path = parts.path + (f"?{urlencode(query, doseq=True)}" if query else "")
+    if isinstance(query, str):  # already encoded (explode/style serialization)
+        encoded = query
+    else:
+        pairs = list(query.items()) if isinstance(query, dict) else list(query)
+        encoded = urlencode(pairs, doseq=True)
+    path = parts.path + (f"?{encoded}" if encoded else "")
     headers = tuple((str(k), str(v)) for k, v in (kwargs.get("headers") or {}).items()
                     if str(k).lower() not in DROPPED)
     return Planned(probe, "GET", path, operation, headers,

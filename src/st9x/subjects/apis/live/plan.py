@@ -11,14 +11,14 @@ query patterns and common APIs use); where the items are in the answer comes fro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from st9x.openapiload import OpenApiDocument
 from st9x.rules.st90_live import contract
-from st9x.rules.st90_live.exchanges import Operation, Paging, Probe
+from st9x.rules.st90_live.exchanges import Exchange, Operation, Paging, Probe
 
 LIMIT_NAMES = ("limit", "pageSize", "page_size", "per_page", "perPage", "size", "top", "$top",
                "maxResults", "max_results", "count", "rows")
@@ -99,6 +99,55 @@ def path_parameters(doc: OpenApiDocument, operation: Operation) -> dict[str, dic
 def required_query(doc: OpenApiDocument, operation: Operation) -> list[str]:
     return [str(p.get("name")) for p in contract.parameters(doc, operation)
             if p.get("in") in ("query", "header") and p.get("required")]
+
+
+def plan_listings(doc: OpenApiDocument) -> list[Planned]:
+    """One plain request to each collection (a GET operation without path parameters or
+    required query parameters whose 200 body declares a list of items): its answer names
+    existing resources for the retrieval operations under it."""
+    out = []
+    for operation in get_operations(doc):
+        if path_parameters(doc, operation) or required_query(doc, operation):
+            continue
+        if contract.items_property(doc, operation) is None:
+            continue
+        out.append(Planned(Probe.LISTING, "GET", operation.template, operation,
+                           note="the collection, to learn existing ids"))
+    return out
+
+
+def listed_values(doc: OpenApiDocument, exchanges: Iterable[Exchange]) -> dict[
+        Operation, dict[str, str]]:
+    """For each retrieval operation ``<collection>/{param}``: the value of ``param`` (or of
+    ``id``) of the first item its collection listed."""
+    firsts: dict[str, Any] = {}
+    for exchange in exchanges:
+        if exchange.probe is not Probe.LISTING or exchange.operation is None:
+            continue
+        body = exchange.json()
+        name = contract.items_property(doc, exchange.operation)
+        items = body.get(name) if isinstance(body, dict) and name else body
+        if isinstance(items, list) and items and isinstance(items[0], dict):
+            firsts[exchange.operation.template.rstrip("/")] = items[0]
+    out: dict[Operation, dict[str, str]] = {}
+    for operation in get_operations(doc):
+        params = path_parameters(doc, operation)
+        parent, _, last = operation.template.rstrip("/").rpartition("/")
+        match = _TEMPLATE.fullmatch(last)
+        if len(params) != 1 or match is None or parent not in firsts:
+            continue
+        item = firsts[parent]
+        value = item.get(match.group(1), item.get("id"))
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            out[operation] = {match.group(1): str(value)}
+    return out
+
+
+def plan_listed(known: Mapping[Operation, dict[str, str]]) -> list[Planned]:
+    """A retrieval of each resource a collection listed."""
+    return [Planned(Probe.LISTED, "GET", fill(operation.template, values), operation,
+                    note="a resource the collection listed")
+            for operation, values in known.items()]
 
 
 def plan_probes(doc: OpenApiDocument, known: Mapping[Operation, dict[str, str]]) -> Plan:

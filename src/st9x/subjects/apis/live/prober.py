@@ -20,7 +20,13 @@ from st9x.openapiload import OpenApiDocument
 from st9x.rules.st90_live.exchanges import Exchange, LiveApi, SentRequest
 from st9x.subjects.apis.live.client import Endpoint, LiveBounds, reachable, send
 from st9x.subjects.apis.live.generated import generate
-from st9x.subjects.apis.live.plan import Planned, plan_probes
+from st9x.subjects.apis.live.plan import (
+    Planned,
+    listed_values,
+    plan_listed,
+    plan_listings,
+    plan_probes,
+)
 from st9x.subjects.apis.live.st97 import St97Validator
 
 USER_AGENT = "st9x-api-check"
@@ -49,9 +55,15 @@ def probe_api(doc: OpenApiDocument, base_url: str, bounds: LiveBounds,
             operations = sum(1 for _ in doc.operations()) or 1
             per_operation = min(MAX_PER_OPERATION, max(1, bounds.max_requests // operations))
             generated = generate(doc, per_operation, deadline)
-            plan = plan_probes(doc, generated.known)
-            api.notes.extend(generated.notes + plan.notes)
-            ordered: list[Planned] = [*generated.examples, *plan.requests,
+            api.notes.extend(generated.notes)
+            first = [*generated.examples, *plan_listings(doc)]
+            if not _send_all(api, endpoint, first, bounds, deadline, progress):
+                return api
+            known = {**listed_values(doc, api.exchanges), **generated.known}
+            plan = plan_probes(doc, known)
+            api.notes.extend(plan.notes)
+            ordered: list[Planned] = [*plan_listed(listed_values(doc, api.exchanges)),
+                                      *plan.requests,
                                       *_interleave(list(generated.cases.values()))]
             _send_all(api, endpoint, ordered, bounds, deadline, progress)
     except OSError as exc:  # the host name does not resolve
@@ -68,29 +80,36 @@ def _interleave(groups: list[list[Planned]]) -> list[Planned]:
 
 
 def _send_all(api: LiveApi, endpoint: Endpoint, planned: list[Planned], bounds: LiveBounds,
-              deadline: float, progress: Progress | None) -> None:
-    seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
+              deadline: float, progress: Progress | None) -> bool:
+    """Send ``planned`` in order (a request already sent is not sent again); False when a
+    bound stopped it (said in a note)."""
+    seen = {(e.request.method, e.request.target, e.request.headers) for e in api.exchanges}
     for index, item in enumerate(planned):
-        key = (item.method, item.path, item.headers)
+        key = (item.method, endpoint.path + item.path, _headers(item))
         if key in seen and item.paging is None:
             continue
         seen.add(key)
         if len(api.exchanges) >= bounds.max_requests:
             api.notes.append(f"stopped after {bounds.max_requests} requests (--max-requests); "
                              f"{len(planned) - index} planned requests not sent")
-            return
+            return False
         if time.monotonic() >= deadline:
             api.notes.append(f"stopped at the time limit of {bounds.time_limit:g} s "
                              f"(--time-limit) after {len(api.exchanges)} requests")
-            return
-        headers = dict(item.headers)
-        headers.setdefault("Accept", "application/json")
-        headers["User-Agent"] = USER_AGENT
-        headers["Accept-Encoding"] = "identity"  # the cap counts the bytes as sent
-        request = SentRequest(item.method, endpoint.url(item.path), tuple(headers.items()))
+            return False
+        request = SentRequest(item.method, endpoint.url(item.path), _headers(item))
         sent = send(endpoint, request, bounds)
         api.exchanges.append(Exchange(item.probe, request, sent.response, sent.elapsed,
                                       sent.error, item.operation, item.paging, item.note,
                                       item.declared_methods))
         if progress is not None:
             progress(len(api.exchanges), f"{item.method} {item.path}")
+    return True
+
+
+def _headers(item: Planned) -> tuple[tuple[str, str], ...]:
+    headers = dict(item.headers)
+    headers.setdefault("Accept", "application/json")
+    headers["User-Agent"] = USER_AGENT
+    headers["Accept-Encoding"] = "identity"  # the cap counts the bytes as sent
+    return tuple(headers.items())
