@@ -188,3 +188,12 @@ async def huge(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
             writer.write(chunk)
             await writer.drain()
     writer.close()
+
+
+async def redirect_away(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answers every request with a redirect to another host."""
+    await _read_request(reader)
+    writer.write(b"HTTP/1.1 302 Found\r\nLocation: http://192.0.2.1/elsewhere\r\n"
+                 b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+    await writer.drain()
+    writer.close()

@@ -11,7 +11,7 @@ from st9x.rules.model import Status
 from st9x.subjects.apis.live.client import MIB, LiveBounds
 from st9x.subjects.linters.st90_live import St90LiveLinter
 
-from .apicheck_servers import MINI, hang, huge, invalid_json, raw_server, reset
+from .apicheck_servers import MINI, hang, huge, invalid_json, raw_server, redirect_away, reset
 
 GENEROUS = 120.0  # seconds: "finishes at all", never a speed claim
 
@@ -76,3 +76,14 @@ def test_huge_body_is_capped_and_memory_stays_bounded() -> None:
     assert all(e.response is not None and len(e.response.body) <= cap
                for e in linter.last.exchanges)
     assert peak < 40 * MIB  # the 50 MiB body was never held (generous: cap plus overhead)
+
+
+def test_redirect_to_another_host_is_recorded_not_followed() -> None:
+    bounds = LiveBounds(max_requests=3, time_limit=60.0, request_timeout=5.0)
+    with raw_server(redirect_away) as url:
+        results, linter = run(url, bounds)
+    assert linter.last is not None and len(linter.last.exchanges) == 3
+    for exchange in linter.last.exchanges:
+        assert exchange.response is not None and exchange.response.status == 302
+        assert exchange.request.url.startswith(url)
+    assert failures(results, "st90.live.answers") == []
