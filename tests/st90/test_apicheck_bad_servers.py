@@ -87,3 +87,14 @@ def test_redirect_to_another_host_is_recorded_not_followed() -> None:
         assert exchange.response is not None and exchange.response.status == 302
         assert exchange.request.url.startswith(url)
     assert failures(results, "st90.live.answers") == []
+
+
+def test_time_limit_stops_sending_and_says_so() -> None:
+    bounds = LiveBounds(max_requests=50, time_limit=2.0, request_timeout=1.0)
+    with raw_server(hang) as url:
+        start = time.monotonic()
+        _results, linter = run(url, bounds)
+        assert time.monotonic() - start < GENEROUS
+    assert linter.last is not None
+    assert 1 <= len(linter.last.exchanges) < 50
+    assert any("time limit" in note for note in linter.last.notes), linter.last.notes
