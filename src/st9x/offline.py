@@ -19,6 +19,13 @@ Audit hooks cannot be removed, so the hook is installed once per process and doe
 no ``offline`` block is active (a forked worker inherits both). It sees what Python code does;
 C code that opens sockets itself (libxml2) is kept off the network by its own settings
 (``no_network``, a resolver), and external commands run in processes of their own.
+
+One command has to talk to a server: the live API check (``st9x api-check``, and the
+``St90LiveLinter`` behind it) sends its requests to the one base URL the user gave. Inside
+:func:`reaching` the hook lets through exactly that: the name look-up of that host, and
+connections to the addresses it resolved to on that port (and ``http.client``'s connect to that
+host and port). Every other host, port or look-up is still refused, a redirect to another
+host included; the exemption ends with the block.
 """
 
 from __future__ import annotations
@@ -54,6 +61,9 @@ class NetworkRefused(St9xError):
 
 
 class _State:
+    reach_host: str | None = None  # the one host :func:`reaching` lets through, while active
+    reach_port: int | None = None
+    reach_addresses: frozenset[tuple[str, int]] = frozenset()
     depth = 0  # nested offline() blocks in this process (threads share it: the process is offline)
     installed = False
     lock = threading.Lock()
@@ -93,12 +103,28 @@ def _refusal(event: str, args: tuple[Any, ...]) -> str | None:
     return f"{host}:{port}"
 
 
+def _reachable(event: str, args: tuple[Any, ...]) -> bool:
+    """Whether ``event`` goes to the one endpoint of an active :func:`reaching` block."""
+    host = _State.reach_host
+    if host is None:
+        return False
+    if event in _LOOKUP_EVENTS:
+        return bool(args) and args[0] in (host, host.encode())
+    if event in _SOCKET_EVENTS:
+        address = args[1] if len(args) > 1 else None
+        return (isinstance(address, tuple) and len(address) > 1
+                and (str(address[0]), address[1]) in _State.reach_addresses)
+    if event == "http.client.connect":
+        return len(args) > 2 and args[1] == host and args[2] == _State.reach_port
+    return False
+
+
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     """The hook: called for every audited event of the process, so the cheap test comes first."""
     if not _State.depth or event not in _EVENTS:
         return
     target = _refusal(event, args)
-    if target is not None:
+    if target is not None and not _reachable(event, args):
         raise NetworkRefused(
             f"refusing network access ({event} {target}): st9x reads local files only"
         )
@@ -144,6 +170,29 @@ def local_urlopen() -> Iterator[None]:
             if _State.openers == 0:
                 urllib.request.install_opener(_State.opener)  # type: ignore[arg-type]
                 _State.opener = None
+
+
+@contextmanager
+def reaching(host: str, port: int) -> Iterator[tuple[str, ...]]:
+    """Let this process reach ``host`` on ``port``, and nothing else, for the duration of the
+    block, even inside :func:`offline`; yields the addresses ``host`` resolved to (connections
+    to any other address, or to these on another port, are still refused). Raises ``OSError``
+    when the name does not resolve. One endpoint at a time: blocks do not nest."""
+    install()
+    with _State.lock:
+        if _State.reach_host is not None:
+            raise RuntimeError("reaching() blocks do not nest")
+        _State.reach_host, _State.reach_port = host, port
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = tuple(dict.fromkeys(str(info[4][0]) for info in found))
+        with _State.lock:
+            _State.reach_addresses = frozenset((a, port) for a in addresses)
+        yield addresses
+    finally:
+        with _State.lock:
+            _State.reach_host = _State.reach_port = None
+            _State.reach_addresses = frozenset()
 
 
 def is_offline() -> bool:
