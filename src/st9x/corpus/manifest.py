@@ -93,6 +93,7 @@ def load_manifest(path: Path) -> Corpus:
             description=entry.get("description", ""),
             bounds=(root,),  # its references may not lead outside the corpus (F3)
             not_applicable=tuple(entry.get("not_applicable", {}).items()),
+            serve=tuple(entry["serve"].get("faults", ())) if "serve" in entry else None,
         )
 
     cases: list[Case] = []

@@ -45,6 +45,12 @@ class SchemaSpec:
     choice, with the reason: ST.90 lets an office pick the parts that apply to its API, and the
     compatibility matrix must tell a chosen absence from a failure. Chapter keys are checked
     where the chapter table is known (:mod:`st9x.subjects.linters.not_applicable`).
+
+    ``serve`` (OpenAPI documents only) says the document describes st9x's own reference API,
+    which ``st9x run`` serves on the loopback for the length of the check so the live ST.90
+    rules (``st90-live``) can probe it: the names of the faults to switch on (empty: none), or
+    None for a document that is only linted. A corpus never names a URL: st9x reaches no API
+    a manifest points at.
     """
 
     corpus: str
@@ -59,6 +65,8 @@ class SchemaSpec:
     metaschema_checked: bool = False
     #: OpenAPI: (chapter key, reason) of each ST.90 chapter the API leaves out by choice
     not_applicable: tuple[tuple[str, str], ...] = ()
+    #: OpenAPI: the reference API's faults to serve it with for the live rules; None: not served
+    serve: tuple[str, ...] | None = None
 
     def allowed_roots(self) -> tuple[Path, ...]:
         """Resolved directories local references may lead into (see ``bounds``)."""
@@ -124,6 +132,10 @@ class Corpus:
     def api_documents(self) -> list[SchemaSpec]:
         """The OpenAPI documents of the corpus: linted as they are, with no case needed."""
         return [spec for spec in self.schemas.values() if spec.kind == "openapi"]
+
+    def served_apis(self) -> list[SchemaSpec]:
+        """The OpenAPI documents st9x serves (its reference API) for the live rules."""
+        return [spec for spec in self.api_documents() if spec.serve is not None]
 
     def counts(self) -> dict[str, int]:
         """Cases by expected verdict, for `st9x corpora` and the results header."""

@@ -58,7 +58,9 @@ def lint_record(
              if (rules is None or rule.id in rules) and config.enabled(rule.id)}
     start = time.perf_counter()
     try:
-        results = linter.check(target, set(table), bounds=spec.allowed_roots())
+        # a linter that needs its manifest entry (the served reference API's faults) says so
+        extra = {"spec": spec} if getattr(linter, "reads_spec", False) else {}
+        results = linter.check(target, set(table), bounds=spec.allowed_roots(), **extra)
     except St9xError as exc:
         record.update(status="errored", message=str(exc))
         return record

@@ -141,6 +141,8 @@ def lint_items(corpus: Corpus, kind: str, tags: Sequence[str] = ()) -> list[Sche
     selection asks for particular cases."""
     if kind == "openapi":
         return [] if tags else sorted(corpus.api_documents(), key=lambda s: s.id)
+    if kind == "openapi-live":
+        return [] if tags else sorted(corpus.served_apis(), key=lambda s: s.id)
     specs = {c.schema.path: c.schema for c in corpus.cases
              if c.schema is not None and c.schema.kind == kind and selected(c, tags)}
     found: dict[Path, SchemaSpec] = {}

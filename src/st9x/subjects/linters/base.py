@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: what a design-rule linter reads, in the corpus model's words (:class:`SchemaSpec.kind`)
-SchemaKind = Literal["xsd", "json-schema", "openapi"]
+SchemaKind = Literal["xsd", "json-schema", "openapi", "openapi-live"]
 
 
 class Severity(StrEnum):
