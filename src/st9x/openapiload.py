@@ -98,7 +98,7 @@ class OpenApiDocument:
     def resolve(self, value: Any, *, depth: int = 32) -> Any:
         """``value`` with a ``$ref`` at its top followed (within the root file, or a file the
         references read), as often as it takes; an unresolvable reference gives None."""
-        current, base = value, self.path
+        current, base = value, self.path.resolve()  # files are keyed by resolved path
         for _ in range(depth):
             if not (isinstance(current, dict) and isinstance(current.get("$ref"), str)):
                 return current

@@ -150,6 +150,14 @@ def test_local_file_references_are_followed_inside_the_bounds_only(tmp_path: Pat
     assert not load_openapi(outside, (tmp_path,)).ref_problems
 
 
+def test_references_resolve_from_a_relative_path(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "api.yaml", GOOD)
+    monkeypatch.chdir(tmp_path)
+    document = load_openapi(Path("api.yaml"))
+    assert document.resolve({"$ref": "#/components/schemas/Mark"}) == {"type": "object"}
+
+
 def test_a_reference_leading_nowhere_fails_the_gate_instead_of_crashing_it(tmp_path: Path) -> None:
     path = write(tmp_path, "nowhere.yaml", GOOD.replace("schemas/Mark'", "schemas/Nope'"))
     (finding,) = gate(path)
