@@ -61,8 +61,9 @@ class OpenApiDocument:
 
     ``document`` is the parsed root file; ``files`` every file its references read (the root
     among them), each parsed; ``positions`` maps a JSON Pointer in the root file to the line
-    and column where its value starts; ``version`` is ``"2.0"`` for Swagger, else the
-    ``openapi`` field (``"3.0.3"``); ``ref_problems`` the references that could not be followed.
+    and column where it is written (a member's key, an item's value); ``version`` is ``"2.0"``
+    for Swagger, else the ``openapi`` field (``"3.0.3"``); ``ref_problems`` the references that
+    could not be followed.
     """
 
     path: Path
@@ -309,8 +310,49 @@ def _read(path: Path) -> tuple[Any, str, dict[str, tuple[int, int]]]:
         raise SchemaError(f"not YAML: {exc}", path=path) from None
     if node is None:
         raise SchemaError("empty: no YAML document in the file", path=path, line=1)
+    _check_expansion(node, path)
     builder = _Builder(path)
     return builder.build(node, "", 0), text, builder.positions
+
+
+def _check_expansion(root: Any, path: Path) -> None:
+    """Refuse a file whose values, once its aliases are expanded, would number more than
+    :data:`MAX_NODES` (an alias bomb: a few lines that stand for billions of values), or whose
+    alias refers to a value that contains it. Counted over the composed graph with each shared
+    node's size computed once, so the refusal costs as little as the file is long."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            else:
+                children = []
+            size = 1 + sum(sizes[id(c)] for c in children)
+            if size > MAX_NODES:
+                raise SchemaError(f"too many values: more than {MAX_NODES:,} once YAML aliases "
+                                  "are expanded", path=path, line=node.start_mark.line + 1)
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise SchemaError("a YAML alias refers to a value that contains it", path=path,
+                              line=node.start_mark.line + 1)
+        open_nodes.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((n, False) for pair in node.value for n in pair if id(n) not in sizes)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((n, False) for n in node.value if id(n) not in sizes)
 
 
 class _Builder:
@@ -366,7 +408,9 @@ class _Builder:
                     raise SchemaError(f"duplicate key {key!r}", path=self.path,
                                       line=key_node.start_mark.line + 1,
                                       column=key_node.start_mark.column + 1)
-                out[key] = self.build(value_node, f"{pointer}/{escape(key)}", depth + 1)
+                child = f"{pointer}/{escape(key)}"
+                self._place(child, key_node)  # a member is found at its key, as people look
+                out[key] = self.build(value_node, child, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, f"{pointer}/{i}", depth + 1)

@@ -102,7 +102,7 @@ def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.splitlines()[0] == ("test.naming.element-upper-camel\tessential\tnaming\t"
                                    "Element names are UpperCamelCase")
     code, out, _ = lint(capsys, "--list-rules", "--format", "json")
-    assert set(json.loads(out)) == {"st96-xsd", "st97-jsonschema"}
+    assert set(json.loads(out)) == {"st96-xsd", "st97-jsonschema", "st90-openapi"}
 
 
 def test_nothing_to_lint_is_usage(capsys: pytest.CaptureFixture[str]) -> None:

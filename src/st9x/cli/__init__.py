@@ -13,14 +13,14 @@ import signal
 from collections.abc import Iterator, Sequence
 
 from st9x import __version__
-from st9x.cli import convert, corpus, diff, lint, listing, report, run, serve, validate
+from st9x.cli import catalog, convert, corpus, diff, lint, listing, report, run, serve, validate
 from st9x.cli.console import err, error
 from st9x.cli.exitcodes import ExitCode
 from st9x.errors import St9xError, UsageError
 from st9x.filelimit import limited_to
 from st9x.offline import offline
 
-_COMMANDS = (run, report, diff, validate, listing, convert, corpus, lint, serve)
+_COMMANDS = (run, report, diff, validate, listing, convert, corpus, lint, catalog, serve)
 
 
 def _parser() -> argparse.ArgumentParser:
