@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -179,8 +180,14 @@ def test_an_unknown_fault_is_a_value_error() -> None:
         create_app(frozenset({"no-such-fault"}))
 
 
-def test_the_committed_document_passes_st9x_lint_openapi() -> None:
-    assert main(["lint", "openapi", str(OPENAPI_PATH), "--quiet"]) == 0
+def test_the_committed_document_has_no_st9x_lint_openapi_finding(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["lint", "openapi", str(OPENAPI_PATH), "--fail-on", "note",
+                 "--format", "json"]) == 0
+    counts = json.loads(capsys.readouterr().out)["counts"]
+    assert counts["files"] == 1 and counts["errored_files"] == counts["errored_rules"] == 0
+    assert counts["essential"] == counts["recommended"] == counts["note"] == 0
 
 
 def test_the_docs_fault_table_lists_every_fault() -> None:

@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 import os
-import selectors
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 import yaml
@@ -40,33 +42,61 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _first_url(process: subprocess.Popen[str]) -> str:
-    """The base URL the command prints first, or a failure with what it printed instead."""
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + STARTED
-    while time.monotonic() < deadline:
-        if selector.select(timeout=0.5):
-            line = process.stdout.readline()
-            if " at http://" in line:
-                return line.rsplit(" at ", 1)[1].strip()
-            if not line and process.poll() is not None:
-                break
-    process.kill()
-    pytest.fail(f"no URL printed; stderr: {process.communicate(timeout=30)[1][-2000:]}")
+class Served:
+    """A running ``st9x serve-reference``: its stdout and stderr read by threads, line by line
+    (a pipe read with a timeout would lose lines already in its buffer)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.readers = [threading.Thread(target=self._read, args=(process.stdout, self.out),
+                                         daemon=True),
+                        threading.Thread(target=self._read, args=(process.stderr, self.err),
+                                         daemon=True)]
+        for reader in self.readers:
+            reader.start()
+
+    def _read(self, stream: IO[str] | None, into: list[str]) -> None:
+        assert stream is not None
+        for line in stream:
+            into.append(line)
+            if into is self.out:
+                self.lines.put(line)
+
+    def started(self) -> str:
+        """The base URL, once the command has printed its start-up lines."""
+        deadline = time.monotonic() + STARTED
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    break
+                continue
+            if line.startswith("Ctrl-C stops it"):
+                return "".join(self.out).split(" at ", 1)[1].split()[0]
+        pytest.fail(f"not started; stdout: {self.out!r}; stderr: {self.err!r}")
+
+    def finish(self, timeout: float = 60.0) -> tuple[int, str, str]:
+        """Wait for the command to end: its exit code, stdout and stderr."""
+        code = self.process.wait(timeout=timeout)
+        for reader in self.readers:
+            reader.join(timeout)
+        return code, "".join(self.out), "".join(self.err)
 
 
 @contextmanager
-def _serve(*argv: str) -> Iterator[subprocess.Popen[str]]:
+def _serve(*argv: str) -> Iterator[Served]:
     process = subprocess.Popen([*_program(), "serve-reference", *argv], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
-        yield process
+        yield Served(process)
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate(timeout=30)
+            process.wait(timeout=30)
 
 
 def test_list_faults_names_every_fault(capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,27 +120,27 @@ def test_a_bad_command_line_exits_2_with_one_line(
 
 def test_serves_until_sigterm_then_closes_the_port() -> None:
     port = _free_port()
-    with _serve("--port", str(port), "--fault", "verbs-in-paths") as process:
-        url = _first_url(process)
+    with _serve("--port", str(port), "--fault", "verbs-in-paths") as served:
+        url = served.started()
         assert url == f"http://127.0.0.1:{port}"
-        served = call(f"{url}/openapi.json").json()
-        assert "/v1/getTrademarks" in served["paths"]
+        document = call(f"{url}/openapi.json").json()
+        assert "/v1/getTrademarks" in document["paths"]
         assert call(f"{url}/v1/getTrademarks?limit=1").status == 200
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=60)
-    assert process.returncode == 0, err
-    assert f"OpenAPI document: {url}/openapi.json" in out and "stopped" in out
+        served.process.send_signal(signal.SIGTERM)
+        code, out, err = served.finish()
+    assert code == 0, err
+    assert f"OpenAPI document: {url}/openapi.json" in out and out.endswith("stopped\n")
     assert not port_open(url)
 
 
 def test_the_fault_free_command_serves_the_committed_document() -> None:
-    with _serve("--port", "0") as process:
-        url = _first_url(process)
+    with _serve("--port", "0") as served:
+        url = served.started()
         assert call(f"{url}/openapi.json").json() == yaml.safe_load(
             OPENAPI_PATH.read_text(encoding="utf-8"))
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=60)
-    assert process.returncode == 0
+        served.process.send_signal(signal.SIGINT)
+        code, _out, err = served.finish()
+    assert code == 0, err
 
 
 def test_a_port_in_use_exits_1_with_one_line() -> None:
@@ -118,8 +148,8 @@ def test_a_port_in_use_exits_1_with_one_line() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with _serve("--port", str(port)) as process:
-            out, err = process.communicate(timeout=120)
-    assert process.returncode == 1 and "OpenAPI" not in out
+        with _serve("--port", str(port)) as served:
+            code, out, err = served.finish(120)
+    assert code == 1 and "OpenAPI" not in out
     lines = err.strip().splitlines()
     assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0], err

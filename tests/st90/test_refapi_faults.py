@@ -7,6 +7,7 @@ in the served OpenAPI document, so ``verbs-in-paths`` does not trip the others.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ import orjson
 import pytest
 from openapi_schema_validator import OAS30Validator
 
+from st9x.cli import main
 from st9x.corpus.load import embedded_corpora_dir, load_corpus
 from st9x.subjects.apis.reference import FAULTS, Behaviour, openapi_document, serving
 
@@ -177,6 +179,19 @@ def test_verbs_in_paths_serves_and_documents_get_trademarks() -> None:
         assert call(f"{base}/openapi.json").json() == document
         assert call(f"{base}/v1/getTrademarks/tm-app-full").status == 200
         assert call(f"{base}/v1/trademarks").status == 404
+
+
+def test_st9x_lint_openapi_catches_verbs_in_paths_in_the_served_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serving({"verbs-in-paths"}) as base:
+        served = call(f"{base}/openapi.json")
+    document = tmp_path / "served.json"
+    document.write_bytes(served.body)
+    assert main(["lint", "openapi", str(document), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["files"][0]["findings"]
+    assert {f["rule"] for f in findings if f["severity"] == "essential"} == {
+        "st90.resource-model.no-verbs"}
 
 
 def test_faults_combine() -> None:
