@@ -127,3 +127,14 @@ def test_st97_schema_outside_the_documents_folder_is_refused(tmp_path: Path) -> 
     messages = [f["message"] for f in record["findings"]
                 if f["rule"] == "st90.live.st97-document"]
     assert messages and all("outside the OpenAPI document's folder" in m for m in messages)
+
+
+def test_a_check_leaves_the_working_folder_as_it_found_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hypothesis (under schemathesis) would write ``.hypothesis/`` into the working folder."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    with serving(mini_app()) as url:
+        assert api_check("--openapi", str(MINI), "--base-url", url, *SMALL) == 0
+    assert list(folder.iterdir()) == []

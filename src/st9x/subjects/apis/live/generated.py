@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -37,6 +39,28 @@ class Generated:
 def generate(doc: OpenApiDocument, per_operation: int, deadline: float) -> Generated:
     """Examples and up to ``per_operation`` generated cases of each GET operation, stopping
     at ``deadline`` (``time.monotonic()``)."""
+    with _scratch_storage():
+        return _generate(doc, per_operation, deadline)
+
+
+@contextlib.contextmanager
+def _scratch_storage() -> Iterator[None]:
+    """Hypothesis's storage (its example database, its cache of constants read from source
+    files) in a temporary folder for the length of the generation: by default Hypothesis writes
+    ``.hypothesis/`` into the working folder, and a check of an API must leave the user's
+    folder as it found it. The previous setting is restored (a test session's own stays)."""
+    from hypothesis import configuration
+
+    previous = getattr(configuration, "__hypothesis_home_directory", None)
+    with tempfile.TemporaryDirectory(prefix="st9x-hypothesis-") as scratch:
+        configuration.set_hypothesis_home_dir(scratch)
+        try:
+            yield
+        finally:
+            configuration.set_hypothesis_home_dir(previous)
+
+
+def _generate(doc: OpenApiDocument, per_operation: int, deadline: float) -> Generated:
     import schemathesis
     from schemathesis.config import SchemathesisConfig
 
