@@ -53,7 +53,9 @@ def register(sub: Any) -> None:
                    "without -o, nothing else is written")
     p.add_argument("--check", action="store_true",
                    help="only check each DIR against st9x's formats (results.jsonl, "
-                   "conversions.jsonl, summary.json, conversion-summary.json, ledger.json): "
+                   "conversions.jsonl, lint.jsonl, summary.json, conversion-summary.json, "
+                   "lint-summary.json, ledger.json; st90-matrix.json also against a refold of "
+                   "the lint records): "
                    "one line per folder; exit 1 naming the file and line of the first "
                    "problem; writes nothing")
     p.add_argument("--source", type=Path, action="append", default=[], metavar="DIR",

@@ -14,6 +14,7 @@ from st9x.report.site import (
     history,
     matrices,
     overview,
+    st90,
     subjects,
     throughput,
 )
@@ -25,6 +26,7 @@ PageBuilder = Callable[[SiteContext], Iterable[Page | Asset]]
 BUILDERS: tuple[PageBuilder, ...] = (
     overview.pages,
     matrices.pages,
+    st90.pages,
     evidence.pages,
     throughput.pages,
     heatmaps.pages,
