@@ -39,8 +39,9 @@ _COMMANDS = (run, report, diff, validate, listing, convert, corpus, lint, catalo
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="st9x",
-        description="Validation test-suite and benchmark harness for WIPO ST.96 (XML) and ST.97 "
-        "(JSON) data: runs corpora through validators and folds the results into compatibility "
+        description="Validation test-suite and benchmark harness for WIPO ST.96 (XML), ST.97 "
+        "(JSON) and ST.90 (web API) data: runs corpora through validators, converters and "
+        "design-rule linters, checks running APIs, and folds the results into compatibility "
         "matrices.",
         epilog="Exit codes: 0 all expectations met, 1 something broke, 2 bad command line, "
         "130 interrupted (Ctrl-C, SIGTERM) before the command finished.",
