@@ -8,7 +8,6 @@ markup render as text."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +18,8 @@ from st9x.cli import main
 from st9x.matrix.headlines import headlines
 from st9x.matrix.runs import load_run
 from st9x.report.site import build_site
+
+from .browser_check import check_in_browser
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -284,18 +285,8 @@ def test_no_lint_page_without_lint_records(tmp_path: Path) -> None:
 
 def test_the_page_passes_the_browser_check(site: Path, capsys: pytest.CaptureFixture[str]
                                            ) -> None:
-    """Opened in headless Chromium at desktop and phone widths: links and anchors resolve,
-    nothing overflows, no console error (skipped without a browser unless CI requires one)."""
-    from st9x.testing.browser import main as browser_main
-    from st9x.testing.browser import unavailable
-
-    reason = unavailable()
-    if reason is not None:
-        if os.environ.get("ST9X_REQUIRE_BROWSER"):
-            pytest.fail(f"ST9X_REQUIRE_BROWSER is set but {reason}")
-        pytest.skip(reason)
-    assert browser_main([str(site)]) == 0
-    assert "browser: 0 problem(s)" in capsys.readouterr().out
+    """Opened in headless Chromium at desktop and phone widths (see :mod:`.browser_check`)."""
+    check_in_browser(site, capsys)
 
 
 def test_files_no_rule_applies_to_are_counted_apart(records: list[dict]) -> None:

@@ -7,7 +7,6 @@ page is made with."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from collections import defaultdict
@@ -24,6 +23,8 @@ from st9x.engine.judge import lint_item
 from st9x.matrix.runs import load_run
 from st9x.report.site import build_site
 from st9x.rules.st90.chapters import CHAPTERS
+
+from .browser_check import check_in_browser
 
 CORPUS = embedded_corpora_dir() / "st90-apis"
 
@@ -278,15 +279,5 @@ def test_an_api_that_cannot_be_read_is_errored_with_its_message(
 
 def test_the_page_passes_the_browser_check(site: Path, capsys: pytest.CaptureFixture[str]
                                            ) -> None:
-    """Opened in headless Chromium at desktop and phone widths: links and anchors resolve,
-    nothing overflows, no console error (skipped without a browser unless CI requires one)."""
-    from st9x.testing.browser import main as browser_main
-    from st9x.testing.browser import unavailable
-
-    reason = unavailable()
-    if reason is not None:
-        if os.environ.get("ST9X_REQUIRE_BROWSER"):
-            pytest.fail(f"ST9X_REQUIRE_BROWSER is set but {reason}")
-        pytest.skip(reason)
-    assert browser_main([str(site)]) == 0
-    assert "browser: 0 problem(s)" in capsys.readouterr().out
+    """Opened in headless Chromium at desktop and phone widths (see :mod:`.browser_check`)."""
+    check_in_browser(site, capsys)

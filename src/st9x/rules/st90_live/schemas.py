@@ -9,17 +9,23 @@ from collections.abc import Iterator
 
 from st9x.rules.model import Finding
 from st9x.rules.st90_live import contract
-from st9x.rules.st90_live.exchanges import NOT_JSON, LiveApi
+from st9x.rules.st90_live.exchanges import NOT_JSON, Exchange, LiveApi, Operation, Received
+
+
+def _successes(api: LiveApi) -> Iterator[tuple[Exchange, Operation, Received]]:
+    """Each answered exchange of a documented operation with a 2xx status: what the success
+    rules judge."""
+    for exchange in api.answered():
+        response = exchange.response
+        assert response is not None
+        if exchange.operation is not None and 200 <= response.status < 300:
+            yield exchange, exchange.operation, response
 
 
 def response_schema(api: LiveApi) -> Iterator[Finding]:
     found = False
-    for exchange in api.answered():
-        response = exchange.response
-        assert response is not None
-        if exchange.operation is None or not 200 <= response.status < 300:
-            continue
-        pointer = contract.schema_pointer(api.openapi, exchange.operation, response.status)
+    for exchange, operation, response in _successes(api):
+        pointer = contract.schema_pointer(api.openapi, operation, response.status)
         body = exchange.json()
         if pointer is None or body is NOT_JSON:
             continue  # nothing declared, or not JSON (st90.live.json-body)
@@ -69,12 +75,8 @@ def error_schema(api: LiveApi) -> Iterator[Finding]:
 
 def st97_document(api: LiveApi) -> Iterator[Finding]:
     found = False
-    for exchange in api.answered():
-        response = exchange.response
-        assert response is not None
-        if exchange.operation is None or not 200 <= response.status < 300:
-            continue
-        reference = contract.st97_reference(api.openapi, exchange.operation, response.status)
+    for exchange, operation, response in _successes(api):
+        reference = contract.st97_reference(api.openapi, operation, response.status)
         if reference is None or exchange.json() is NOT_JSON:
             continue
         found = True
