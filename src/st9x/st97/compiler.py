@@ -3,7 +3,8 @@
 :func:`compile_schema` walks the components reachable from the chosen root element(s) and emits
 one ``$defs`` entry per named type (and per global element with an anonymous type), so that the
 output mirrors the XSD's own reuse and recursive types stay finite. Shapes come from
-:mod:`st9x.st97.model`; everything that cannot be expressed goes to :attr:`Compilation.losses`.
+:mod:`st9x.st97.shape_builder` (the records are in :mod:`st9x.st97.model`); everything that
+cannot be expressed goes to :attr:`Compilation.losses`.
 
 Document form: the JSON document is an object with one property per root element, named like any
 other property (``{"trademarkApplication": {...}}``). ``root=None`` compiles every global element
@@ -51,7 +52,6 @@ from st9x.st97.model import (
     TYPE_MEMBER,
     Prop,
     Shape,
-    ShapeBuilder,
     Wildcard,
     is_builtin,
     is_simple_valued,
@@ -61,6 +61,7 @@ from st9x.st97.model import (
 )
 from st9x.st97.names import PrefixTable, lower_camel, split_qname
 from st9x.st97.profiles import DIALECTS, Settings, make_settings
+from st9x.st97.shape_builder import ShapeBuilder
 from st9x.st97.simple_schemas import SimpleTypeSchemas, plain
 from st9x.st97.xmlchars import ATTRIBUTE_NAME, ELEMENT_NAME, NOT_XML_CHAR
 from st9x.xsdload import load_xmlschema
