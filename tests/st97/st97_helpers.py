@@ -11,7 +11,7 @@ from lxml import etree
 from xsd_helpers import SAFE
 
 from st9x.st97 import compare_xml, jsonio
-from st9x.st97.compiler import Compilation
+from st9x.st97.compilation import Compilation
 from st9x.st97.mapper import Mapper
 
 

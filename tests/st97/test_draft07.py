@@ -24,7 +24,7 @@ from xsd_helpers import ST96_CORE, xml
 
 from st9x.cli import main
 from st9x.st97 import ConversionError, Mapper, compile_schema, jsonio, load_xsd
-from st9x.st97.compiler import Compilation
+from st9x.st97.compilation import Compilation
 
 DRAFT7_URI = "http://json-schema.org/draft-07/schema#"
 #: keywords of 2019-09/2020-12 that draft-07 does not know (it would silently ignore them)

@@ -14,7 +14,7 @@ import xmlschema
 from xsd_helpers import ST96_CORE
 
 from st9x.st97 import ConversionError, Mapper, compare_xml, compile_schema, jsonio
-from st9x.st97.compiler import Compilation
+from st9x.st97.compilation import Compilation
 
 
 def _manifest() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from lxml import etree
 from xsd_helpers import SAFE, V6
 
 from st9x.st97 import Mapper, compare_xml, compile_schema, jsonio, load_xsd
-from st9x.st97.compiler import Compilation
+from st9x.st97.compilation import Compilation
 
 NAMESPACE_SCHEMAS = ["Common", "Copyright", "Design", "GeographicalIndication", "Patent",
                      "Trademark"]

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 # compiler and mapper pull in xmlschema's whole component model, which a command that only
 # lists profiles or options (``st9x convert --help``) should not pay for.
 _EXPORTS = {
-    "Compilation": "compiler", "compile_schema": "compiler", "document_roots": "compiler",
-    "load_xsd": "compiler", "ConversionError": "errors", "dumps": "jsonio", "loads": "jsonio",
+    "Compilation": "compilation", "compile_schema": "compiler", "document_roots": "compilation",
+    "load_xsd": "compilation", "ConversionError": "errors", "dumps": "jsonio", "loads": "jsonio",
     "Loss": "losses", "Mapper": "mapper", "iter_records": "mapper", "json_to_xml": "mapper",
     "xml_to_json": "mapper", "OPTIONS": "profiles", "PROFILES": "profiles",
     "Translation": "regex", "xsd_to_ecma": "regex", "XmlComparison": "roundtrip",
@@ -21,7 +21,8 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from st9x.st97.compiler import Compilation, compile_schema, document_roots, load_xsd
+    from st9x.st97.compilation import Compilation, document_roots, load_xsd
+    from st9x.st97.compiler import compile_schema
     from st9x.st97.errors import ConversionError
     from st9x.st97.jsonio import dumps, loads
     from st9x.st97.losses import Loss

@@ -12,66 +12,53 @@ of the schema's target namespace as a possible root, and the top level then requ
 of them (``minProperties``/``maxProperties`` 1: the same as a ``oneOf`` of one-property objects,
 but cheap for validators and with readable errors).
 
-Closing objects (decision 8): a type that another type extends gets an *open* definition and is
-closed where it is used (``{"$ref": …, "unevaluatedProperties": false}``), because
-``additionalProperties: false`` — or any closing keyword — inside the base would reject the
-extension's own properties when the base is referenced from the extension's ``allOf``. All other
-types are closed inside their definition (``additionalProperties: false``, or
-``unevaluatedProperties: false`` when the definition is an ``allOf``).
+Closing objects (decision 8, :mod:`st9x.st97.closing`): a type that another type extends gets
+an *open* definition and is closed where it is used; all other types are closed inside their
+definition.
+
+Mixed into the compiler, one concern each: the schemas of simple types
+(:mod:`st9x.st97.simple_schemas`), of wildcards (:mod:`st9x.st97.wildcard_schemas`) and where
+objects are closed (:mod:`st9x.st97.closing`). The loading of the XSD, the choice of the roots
+and the :class:`Compilation` record are in :mod:`st9x.st97.compilation`.
 
 Draft-07 output (``dialect="draft-07"``) is written for draft-07 rules, not relabelled:
 ``definitions`` instead of ``$defs``; a ``$ref`` never has siblings (draft-07 ignores them, so
 ``{"$ref": r, k: v}`` becomes ``{"allOf": [{"$ref": r}], k: v}``); ``prefixItems`` becomes the
 array form of ``items`` plus ``additionalItems``; ``dependentRequired``/``dependentSchemas``
-become ``dependencies``. Draft-07 has no ``unevaluatedProperties``, and ``additionalProperties``
-only sees the ``properties`` of its own schema object, so decision 8 is closed by listing every
-allowed name (base and added, recursively) as ``properties: {name: true, …}`` beside the
-``allOf`` together with ``additionalProperties: false`` — at the extension's definition and at
-every use of an open base type. This was preferred over ``propertyNames: {"enum": […]}``
-because ``additionalProperties: false`` is then the one closing idiom of the whole output: what
-draft-07 tooling (code generators, this project's JSON generator) reads as "closed", with the
-same error message for an unknown property everywhere. The names are the type's own
-:attr:`Shape.props`, which the mapper also uses, so schema and instances cannot disagree.
+become ``dependencies``. Draft-07 has no ``unevaluatedProperties``: how decision 8 is closed
+there is told in :mod:`st9x.st97.closing`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import xmlschema
-from xmlschema.validators import XsdComplexType, XsdElement, XsdGroup
+from xmlschema.validators import XsdComplexType, XsdElement
 
-from st9x.errors import SchemaError
 from st9x.st97 import simple as simple_mod
+from st9x.st97.closing import TypeClosing
+from st9x.st97.compilation import VERSION_PROPERTY, Compilation, find_roots, load_xsd
 from st9x.st97.dialects import items_arrays, to_draft7
-from st9x.st97.losses import Loss, LossLog, locate
+from st9x.st97.losses import LossLog, locate
 from st9x.st97.model import (
     TYPE_MEMBER,
     Prop,
     Shape,
-    Wildcard,
     is_builtin,
     is_simple_valued,
-    namespace_regex,
-    regex_literal,
     simple_type_of,
 )
 from st9x.st97.names import PrefixTable, lower_camel, split_qname
 from st9x.st97.profiles import DIALECTS, Settings, make_settings
 from st9x.st97.shape_builder import ShapeBuilder
 from st9x.st97.simple_schemas import SimpleTypeSchemas, plain
-from st9x.st97.xmlchars import ATTRIBUTE_NAME, ELEMENT_NAME, NOT_XML_CHAR
-from st9x.xsdload import load_xmlschema
+from st9x.st97.wildcard_schemas import WildcardSchemas
+from st9x.st97.xmlchars import NOT_XML_CHAR
 
 XSD = "{http://www.w3.org/2001/XMLSchema}"
 JSONML_KEY = "st97_jsonmlElement"
-#: The generic element form (wildcard content, xsd:anyType): see the README.
-ANY_ELEMENT_KEY = "st97_anyElement"
-#: Element names in the generic form: Clark notation, ``{}`` for no namespace, local an NCName.
-ANY_NAME_PATTERN = ELEMENT_NAME
 #: Every string the mapper writes into XML: ``{"$ref"}`` to one definition, so that validators
 #: compile the character check once, not once per property (see :mod:`st9x.st97.xmlchars`).
 XML_STRING_KEY = "st97_xmlString"
@@ -80,41 +67,6 @@ XML_STRING_KEY = "st97_xmlString"
 def pointer_token(key: str) -> str:
     """A ``$defs`` key as a JSON pointer token (RFC 6901: ``~`` → ``~0``, ``/`` → ``~1``)."""
     return key.replace("~", "~0").replace("/", "~1")
-VERSION_PROPERTY = "schemaVersion"
-
-
-
-@dataclass
-class Compilation:
-    """A compiled schema plus everything the mapper needs to convert instances consistently."""
-
-    schema: dict[str, Any]
-    losses: list[Loss]
-    profile: str
-    options: dict[str, str]
-    settings: Settings
-    xsd: Any
-    roots: dict[str, Any]  # JSON property name → global XsdElement
-    shapes: ShapeBuilder = field(repr=False)
-    version: str | None = None
-
-    def loss_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for loss in self.losses:
-            counts[loss.construct] = counts.get(loss.construct, 0) + 1
-        return counts
-
-
-def load_xsd(xsd: str | Path | Any) -> Any:
-    """An xmlschema XSD 1.0 schema, loaded from local files only and without entity expansion
-    (:func:`st9x.xsdload.load_xmlschema`: the validators and the other converters of the
-    process use the same model)."""
-    if not isinstance(xsd, str | Path):
-        return xsd
-    try:
-        return load_xmlschema(xsd)  # one model per process, shared with the other subjects
-    except (xmlschema.XMLSchemaException, OSError, ValueError) as exc:
-        raise SchemaError(f"cannot load schema: {exc}", path=xsd) from None
 
 
 def compile_schema(
@@ -135,67 +87,9 @@ def compile_schema(
     return _Compiler(schema, settings).run(root)
 
 
-def find_roots(schema: Any, root: str | None) -> list[Any]:
-    """Global element declarations for ``root`` (see :func:`compile_schema`)."""
-    elements = schema.maps.elements
-    if root == "auto":
-        return document_roots(schema)
-    if root is None:
-        ns = schema.target_namespace
-        found = [e for q, e in elements.items() if split_qname(q)[0] == ns]
-        if not found:
-            raise SchemaError("the schema declares no global element in its target namespace",
-                              path=schema.url)
-        return sorted(found, key=lambda e: e.name)
-    if root.startswith("{"):
-        qname = root
-    elif ":" in root:
-        prefix, local = root.split(":", 1)
-        ns = schema.namespaces.get(prefix)
-        if ns is None:
-            raise SchemaError(f"unknown prefix in root {root!r}", path=schema.url)
-        qname = f"{{{ns}}}{local}"
-    else:
-        candidates = [q for q in elements if split_qname(q)[1] == root]
-        preferred = [q for q in candidates if split_qname(q)[0] == schema.target_namespace]
-        candidates = preferred or candidates
-        if len(candidates) != 1:
-            raise SchemaError(
-                f"root {root!r} matches {len(candidates)} global elements"
-                + (f": {', '.join(sorted(candidates))}" if candidates else ""),
-                path=schema.url,
-            )
-        qname = candidates[0]
-    if qname not in elements:
-        raise SchemaError(f"no global element {qname}", path=schema.url)
-    return [elements[qname]]
 
 
-def document_roots(schema: Any) -> list[Any]:
-    """Global elements of the target namespace that no content model refers to: the document
-    roots of a flattened ST.96 document schema (``TrademarkApplication``; ``TransactionData``
-    in ``DGN_TransactionData_V6_0.xsd``). Used for ``root="auto"``."""
-    from st9x.st97.model import iter_elements
-
-    referenced: set[str] = set()
-    for xsd_type in schema.maps.types.values():
-        content = getattr(xsd_type, "content", None)
-        if isinstance(content, XsdGroup):
-            referenced.update(e.name for e in iter_elements(content))
-    for decl in schema.maps.elements.values():
-        content = getattr(decl.type, "content", None)
-        if decl.type.name is None and isinstance(content, XsdGroup):
-            referenced.update(e.name for e in iter_elements(content))
-    ns = schema.target_namespace
-    roots = [e for q, e in schema.maps.elements.items()
-             if split_qname(q)[0] == ns and q not in referenced]
-    if not roots:
-        raise SchemaError("no unreferenced global element: give the root explicitly",
-                          path=schema.url)
-    return sorted(roots, key=lambda e: e.name)
-
-
-class _Compiler(SimpleTypeSchemas):
+class _Compiler(TypeClosing, WildcardSchemas, SimpleTypeSchemas):
     def __init__(self, schema: Any, settings: Settings) -> None:
         self.schema = schema
         self.settings = settings
@@ -316,16 +210,6 @@ class _Compiler(SimpleTypeSchemas):
     def ref(self, key: str) -> dict[str, Any]:
         return {"$ref": f"#/$defs/{pointer_token(key)}"}
 
-    def is_open(self, xsd_type: Any) -> bool:
-        """Open definitions, closed where used: extension bases (decision 8) and, under
-        ``xsi-type=anyof``, every type derived from a named type (an xsi:type variant adds
-        ``$type`` beside a ``$ref`` to it, which a closed definition would reject)."""
-        if self.settings.v2 and self.shapes.is_base(xsd_type):
-            return True
-        if not self.xsi_anyof:
-            return False
-        base = getattr(xsd_type, "base_type", None)
-        return base is not None and not is_builtin(base)
 
     # -- elements ------------------------------------------------------------------------------
     def element_schema(self, decl: Any) -> dict[str, Any]:
@@ -401,26 +285,6 @@ class _Compiler(SimpleTypeSchemas):
         out["required"] = [TYPE_MEMBER]
         return out
 
-    def any_element_ref(self) -> dict[str, Any]:
-        """``$ref`` to the generic element form (defined on first use)."""
-        if ANY_ELEMENT_KEY not in self.defs:
-            self.defs[ANY_ELEMENT_KEY] = {
-                "type": "object",
-                "properties": {
-                    "attributes": {"type": "object",
-                                   "propertyNames": {"pattern": ATTRIBUTE_NAME},
-                                   "additionalProperties": self.xml_string()},
-                    "content": {"type": "array", "items": {"anyOf": [
-                        self.xml_string(),
-                        {"type": "object", "minProperties": 1, "maxProperties": 1,
-                         "propertyNames": {"pattern": ANY_NAME_PATTERN},
-                         "additionalProperties": self.ref(ANY_ELEMENT_KEY)},
-                    ]}},
-                },
-                "additionalProperties": False,
-            }
-        return self.ref(ANY_ELEMENT_KEY)
-
     def xml_string(self) -> dict[str, Any]:
         """``$ref`` to the string XML 1.0 can hold (defined on first use): ``not`` a pattern
         matching one character outside XML's ``Char``, which refuses lone surrogates without
@@ -430,43 +294,6 @@ class _Compiler(SimpleTypeSchemas):
         if XML_STRING_KEY not in self.defs:
             self.defs[XML_STRING_KEY] = {"type": "string", "not": {"pattern": NOT_XML_CHAR}}
         return self.ref(XML_STRING_KEY)
-
-    # -- wildcards -----------------------------------------------------------------------------
-    def wildcard_members(self, wildcards: list[Wildcard], any_attribute: Any, *,
-                         exclude: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any],
-                                                           list[dict[str, Any]]]:
-        """(typed member properties, patternProperties, presence constraints) of the wildcards
-        of one object. Typed members (lax/strict with a global declaration) are named
-        properties holding arrays of the declaration's JSON; the rest of a wildcard's namespace
-        constraint is a ``patternProperties`` entry whose pattern excludes the typed names of
-        the whole shape (``exclude``): a name matching both would have to satisfy both."""
-        typed: dict[str, Any] = {}
-        patterns: dict[str, Any] = {}
-        presence: list[dict[str, Any]] = []
-        lookahead = ""
-        if exclude:
-            names = "|".join(regex_literal(k) for k in sorted(exclude))
-            lookahead = f"(?!(?:{names})$)"
-        for w in wildcards:
-            for key, decl in w.typed.items():
-                if key not in typed:
-                    typed[key] = self._member_array(self.element_schema(decl), w)
-            if w.generic:
-                pattern = "^" + lookahead + w.pattern[1:]
-                patterns.setdefault(pattern, self._member_array(self.any_element_ref(), w))
-            if w.min_occurs >= 1:
-                presence.append({"not": {"propertyNames": {"not": {"pattern": w.pattern}}}})
-        if any_attribute is not None:
-            patterns.setdefault(namespace_regex(any_attribute, attribute=True),
-                                self.xml_string())
-        return typed, patterns, presence
-
-    @staticmethod
-    def _member_array(item: dict[str, Any], w: Wildcard) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "array", "items": item, "minItems": 1}
-        if w.max_occurs is not None:
-            out["maxItems"] = w.max_occurs
-        return out
 
     def shape_schema(self, shape: Shape, *, closed: bool) -> dict[str, Any]:
         if shape.kind == "collection":
@@ -496,32 +323,6 @@ class _Compiler(SimpleTypeSchemas):
                 exclude=exclude)
         return self.object_schema(shape.props, shape.constraints, closed=closed, wild=wild)
 
-    def close(self, schema: dict[str, Any], xsd_type: Any) -> dict[str, Any]:
-        """Close an open type where it is used (``{"$ref": base}``) or an extension's
-        ``allOf`` (decision 8). 2019-09/2020-12: ``unevaluatedProperties: false``, which sees
-        the properties evaluated inside the ``$ref``/``allOf``. Draft-07 has no such keyword:
-        ``additionalProperties: false`` with every allowed name listed (``true``: the real
-        subschema is in the ``allOf``), the ``$ref`` moved into an ``allOf`` because draft-07
-        ignores its siblings. Array shapes (JsonML) are left alone: closing is about objects."""
-        if not self.settings.draft7:
-            return {**schema, "unevaluatedProperties": False}
-        shape = self.shapes.shape(xsd_type)
-        jsonml = shape.kind == "mixed" and self.settings.mixed == "jsonml"
-        if shape.kind == "collection" or jsonml:
-            return schema
-        parts = [schema] if "$ref" in schema else list(schema["allOf"])
-        out = {key: value for key, value in schema.items() if key not in ("$ref", "allOf")}
-        out["allOf"] = parts
-        out["properties"] = {prop.name: True for prop in shape.props}
-        if shape.kind != "mixed":
-            out["properties"].update((key, True) for key in shape.typed_members())
-        patterns = [w.pattern for w in shape.wildcards if shape.kind != "mixed"]
-        if shape.any_attribute is not None:
-            patterns.append(namespace_regex(shape.any_attribute, attribute=True))
-        if patterns:
-            out["patternProperties"] = {p: True for p in patterns}
-        out["additionalProperties"] = False
-        return out
 
     def object_schema(self, props: list[Prop], constraints: list[dict[str, Any]], *,
                       closed: bool, wild: tuple[dict[str, Any], dict[str, Any],
@@ -610,23 +411,7 @@ class _Compiler(SimpleTypeSchemas):
                 "additionalProperties": False,
             })
         if shape is not None and shape.wildcards:
-            # wildcard elements in mixed content: one-property items, like declared ones
-            exclude = shape.typed_members()
-            typed = {key: self.element_schema(decl) for key, decl in exclude.items()}
-            for key, schema in typed.items():
-                alternatives.append({"type": "object", "properties": {key: schema},
-                                     "required": [key], "additionalProperties": False})
-            lookahead = ""
-            if exclude:
-                names = "|".join(regex_literal(k) for k in sorted(exclude))
-                lookahead = f"(?!(?:{names})$)"
-            for pattern in dict.fromkeys(w.pattern for w in shape.wildcards if w.generic):
-                alternatives.append({
-                    "type": "object", "minProperties": 1, "maxProperties": 1,
-                    "patternProperties": {"^" + lookahead + pattern[1:]:
-                                          self.any_element_ref()},
-                    "additionalProperties": False,
-                })
+            alternatives.extend(self.wildcard_items(shape))
         return {"type": "array", "items": {"anyOf": alternatives}}
 
     def jsonml_schema(self, shape: Shape) -> dict[str, Any]:
@@ -652,5 +437,5 @@ class _Compiler(SimpleTypeSchemas):
         self._value_constraint(out, attr, st)
         return out
 
-__all__ = ["Compilation", "compile_schema", "find_roots", "load_xsd", "locate"]
+__all__ = ["compile_schema", "locate"]
 _ = XsdElement  # re-exported type for annotations in callers

@@ -1,4 +1,4 @@
-"""XML ↔ JSON instance conversion driven by a :class:`~st9x.st97.compiler.Compilation`.
+"""XML ↔ JSON instance conversion driven by a :class:`~st9x.st97.compilation.Compilation`.
 
 Nothing is guessed from the data: whether a value is an array comes from maxOccurs, scalar
 types from the XSD simple type, property names from the same shapes that produced the JSON
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from st9x.st97 import stream
-from st9x.st97.compiler import Compilation
+from st9x.st97.compilation import Compilation
 from st9x.st97.plan import Plans
 from st9x.st97.to_json import XmlToJson
 from st9x.st97.to_xml import JsonToXml

@@ -1,4 +1,4 @@
-"""XML → JSON: instance conversion driven by a :class:`~st9x.st97.compiler.Compilation`.
+"""XML → JSON: instance conversion driven by a :class:`~st9x.st97.compilation.Compilation`.
 
 Nothing is guessed from the data: whether a value is an array comes from maxOccurs (a single
 ``<Applicant>`` in an unbounded particle is still ``[{…}]``), scalar types from the XSD simple
@@ -25,7 +25,7 @@ from typing import Any
 from lxml import etree
 
 from st9x.st97 import simple as simple_mod
-from st9x.st97.compiler import VERSION_PROPERTY, Compilation
+from st9x.st97.compilation import VERSION_PROPERTY, Compilation
 from st9x.st97.errors import ConversionError
 from st9x.st97.generic import generic_to_json
 from st9x.st97.instance import XSI_NIL, XSI_PREFIX, XSI_TYPE, namespace_of

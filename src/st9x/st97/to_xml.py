@@ -1,4 +1,4 @@
-"""JSON → XML: instance conversion driven by a :class:`~st9x.st97.compiler.Compilation`.
+"""JSON → XML: instance conversion driven by a :class:`~st9x.st97.compilation.Compilation`.
 
 Element names, namespaces and order come from the XSD content model: the JSON properties of an
 object are put onto queues per element QName (:mod:`st9x.st97.queues`), then a walk of the
@@ -19,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-from st9x.st97.compiler import VERSION_PROPERTY, Compilation
+from st9x.st97.compilation import VERSION_PROPERTY, Compilation
 from st9x.st97.errors import ConversionError
 from st9x.st97.generic import fill_generic, generic_child
 from st9x.st97.instance import XSI_NIL

@@ -28,7 +28,8 @@ from st9x.corpus.synth.xml.builder import InstanceBuilder
 from st9x.corpus.synth.xml.check import DualValidator, XmlVerdicts
 from st9x.corpus.synth.xml.coverage import Coverage
 from st9x.corpus.synth.xml.model import SchemaModel, load_schema
-from st9x.corpus.synth.xml.mutations import DEFAULT_KINDS, FINDERS, MutationContext
+from st9x.corpus.synth.xml.mutation_context import MutationContext
+from st9x.corpus.synth.xml.mutations import DEFAULT_KINDS, FINDERS
 from st9x.corpus.synth.xml.schemafiles import copy_schema_closure
 from st9x.errors import CorpusError
 from st9x.xmlsafe import schema_files
