@@ -132,6 +132,26 @@ class OpenApiDocument:
                     yield template, method, operation, f"/paths/{escape(template)}/{method}"
 
 
+_DECLARES = re.compile(rb'^(?:"|\'|)(?:openapi|swagger)(?:"|\'|)\s*:', re.MULTILINE)
+_DECLARES_JSON = re.compile(rb'"(?:openapi|swagger)"\s*:')
+SNIFF_BYTES = 64 * 1024  # where a document names its version, in practice its first lines
+
+
+def declares_openapi(path: Path) -> bool:
+    """Whether the file names itself an OpenAPI document: an ``openapi`` or ``swagger`` key at
+    the start of a line (YAML's top level) or, in a JSON file, anywhere in its first 64 KiB. A
+    folder holds documents and the parts they reference; only the documents are linted alone.
+    A file that cannot be read counts as a document, so that reading it reports the problem."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return True
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return _DECLARES_JSON.search(head) is not None
+    return _DECLARES.search(head) is not None
+
+
 def escape(token: str) -> str:
     """One JSON Pointer reference token."""
     return token.replace("~", "~0").replace("/", "~1")

@@ -163,3 +163,27 @@ def test_a_reference_leading_nowhere_fails_the_gate_instead_of_crashing_it(tmp_p
     (finding,) = gate(path)
     assert finding.status is Status.FAIL
     assert "no value at #/components/schemas/Nope" in finding.detail
+
+
+def test_a_folder_stands_for_its_documents_not_the_parts_they_reference(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from st9x.cli import main
+    from st9x.openapiload import declares_openapi
+
+    write(tmp_path / "api" / "schemas", "mark.yaml", "Mark:\n  type: object\n")
+    write(tmp_path / "api", "api.yaml",
+          GOOD.replace("'#/components/schemas/Mark'", "'schemas/mark.yaml#/Mark'"))
+    write(tmp_path / "api", "other.json", '{\n  "info": {}, "swagger": "2.0"\n}')
+    assert declares_openapi(tmp_path / "api" / "api.yaml")
+    assert declares_openapi(tmp_path / "api" / "other.json")
+    assert not declares_openapi(tmp_path / "api" / "schemas" / "mark.yaml")
+    main(["lint", "openapi", str(tmp_path / "api"), "--format", "json"])
+    linted = {Path(r["path"]).name for r in json.loads(capsys.readouterr().out)["files"]}
+    assert linted == {"api.yaml", "other.json"}
+    # named on the command line, a part is linted (and fails the gate, as it is no document)
+    assert main(["lint", "openapi", str(tmp_path / "api" / "schemas" / "mark.yaml")]) == 1
+    empty = tmp_path / "parts"
+    write(empty, "mark.yaml", "Mark:\n  type: object\n")
+    assert main(["lint", "openapi", str(empty)]) == 1
+    assert "no OpenAPI document (a file with an openapi or swagger field)" in \
+        capsys.readouterr().err

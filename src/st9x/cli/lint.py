@@ -131,13 +131,16 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def collect(paths: list[Path], suffixes: tuple[str, ...]) -> tuple[
-        list[tuple[Path, tuple[Path, ...]]], list[str]]:
+def collect(paths: list[Path], suffixes: tuple[str, ...],
+            kind: str | None = None) -> tuple[list[tuple[Path, tuple[Path, ...]]], list[str]]:
     """Every file to lint with the folders its references may lead into (the folder it was
     found under, or its own), in the order given, each folder's files sorted; and one problem
     line per PATH that is neither a file nor a folder. A folder with ``*.schema.json`` files
     stands for those alone: a converter's output folder holds converted instances and loss
-    reports (``*.json``) beside its schemas."""
+    reports (``*.json``) beside its schemas. For ``openapi``, a folder stands for the files
+    that declare themselves OpenAPI documents (an ``openapi`` or ``swagger`` field): the
+    others are parts the documents reference (``components.yaml``), linted through them; a file
+    named on the command line is always linted."""
     files: list[tuple[Path, tuple[Path, ...]]] = []
     problems = []
     seen: set[Path] = set()
@@ -148,9 +151,14 @@ def collect(paths: list[Path], suffixes: tuple[str, ...]) -> tuple[
             schemas = [p for p in found if p.name.endswith(SCHEMA_JSON)]
             if schemas and suffixes == (".json",):
                 found = schemas  # beside converted instances: the schemas only
+            if kind == "openapi":
+                from st9x.openapiload import declares_openapi
+
+                found = [p for p in found if declares_openapi(p)]
             if not found:
-                problems.append(f"{path}: no {' or '.join('*' + s for s in suffixes)} file "
-                                "in this folder")
+                what = "OpenAPI document (a file with an openapi or swagger field)" \
+                    if kind == "openapi" else f"{' or '.join('*' + s for s in suffixes)} file"
+                problems.append(f"{path}: no {what} in this folder")
             bounds: tuple[Path, ...] = (path.resolve(),)
         elif path.is_file():
             found, bounds = [path], (path.resolve().parent,)
@@ -205,7 +213,7 @@ def cmd_lint(args: argparse.Namespace) -> ExitCode:
     for problem in config.problems:
         error(problem)
         bad += 1
-    files, missing = collect(args.paths, linter.suffixes)
+    files, missing = collect(args.paths, linter.suffixes, linter.schema_kind)
     for problem in missing:
         error(problem)
         bad += 1
