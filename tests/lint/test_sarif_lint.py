@@ -54,7 +54,8 @@ def test_xsd_sarif_is_valid_and_complete(capsys: pytest.CaptureFixture[str],
     (location,) = part["locations"]
     assert location["physicalLocation"]["artifactLocation"] == {
         "uri": "xsd/Bad_V1_0.xsd", "uriBaseId": "SRCROOT"}
-    assert location["physicalLocation"]["region"] == {"startLine": 7}
+    # the column of the start tag, found in the line's text (lxml gives lines only)
+    assert location["physicalLocation"]["region"] == {"startLine": 7, "startColumn": 9}
     assert location["logicalLocations"][0]["fullyQualifiedName"].endswith(
         "xs:element[@name='part_name']")
     assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == FIXTURES.as_uri() + "/"

@@ -85,6 +85,7 @@ class XsdDocument:
     tree: Any  # lxml.etree._ElementTree
     schema: Any | None = None  # xmlschema.XMLSchema
     namespaces: dict[str, str] = field(default_factory=dict)
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
 
     def xpath_of(self, element: Any) -> str:
         """A readable XPath to ``element`` (``/xs:schema/xs:complexType[@name='X']``)."""
@@ -108,11 +109,54 @@ class XsdDocument:
         return "/" + "/".join(reversed(parts))
 
     def failed(self, element: Any, detail: str) -> Finding:
-        """A failing finding at ``element``, located by XPath and source line."""
-        return Finding.failed(self.xpath_of(element), detail, line=element.sourceline)
+        """A failing finding at ``element``, located by XPath, line and column."""
+        line, column = self.place(element)
+        return Finding.failed(self.xpath_of(element), detail, line=line, column=column)
+
+    def place(self, element: Any) -> tuple[int | None, int | None]:
+        """The line and column (in code points, from 1) where ``element``'s start tag opens.
+
+        lxml keeps one line per element, the line where libxml2 finished reading its start
+        tag: for a start tag written over several lines (``xsd:schema`` with its namespaces)
+        that is its last line. The tag's opening ``<name`` is found in the text, on that line
+        or the lines above it; when it is not there as written, the line lxml gave stands,
+        without a column."""
+        line = element.sourceline
+        if not line or not isinstance(element.tag, str):
+            return line, None
+        if self._lines is None:
+            try:
+                self._lines = self.path.read_bytes().decode("utf-8", "replace").splitlines()
+            except OSError:
+                self._lines = []
+        if line > len(self._lines):
+            return line, None
+        local = element.tag.rsplit("}", 1)[-1]
+        opening = "<" + (f"{element.prefix}:{local}" if element.prefix else local)
+        for number in range(line, max(0, line - MAX_START_TAG_LINES), -1):
+            text = self._lines[number - 1]
+            found = [i for i in _starts(text, opening)
+                     if text[i + len(opening): i + len(opening) + 1] in ("", " ", "\t", "/",
+                                                                         ">")]
+            if found:
+                # on the tag's last line, the opening before the text lxml ended on is it
+                return number, found[-1 if number < line else 0] + 1
+        return line, None
 
     def passed(self, element: Any) -> Finding:
         return Finding.passed(self.xpath_of(element))
+
+
+MAX_START_TAG_LINES = 64  # lines one start tag may span before its opening is not looked for
+
+
+def _starts(text: str, needle: str) -> list[int]:
+    """Every index where ``needle`` starts in ``text``."""
+    found, at = [], text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + 1)
+    return found
 
 
 @dataclass

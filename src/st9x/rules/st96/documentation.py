@@ -53,9 +53,10 @@ def enumerations_documented(doc: XsdDocument) -> Iterator[Finding]:
         if documentation(node):
             yield doc.passed(node)
         else:
+            line, column = doc.place(node)
             yield Finding.failed(f"{doc.xpath_of(node)}[@value='{node.get('value')}']",
                                  f"enumeration value {node.get('value')!r} has no "
-                                 "xsd:annotation/xsd:documentation", line=node.sourceline)
+                                 "xsd:annotation/xsd:documentation", line=line, column=column)
 
 
 RULES: list[LintRule[XsdDocument]] = [
