@@ -10,7 +10,7 @@ each other, and the table of kinds (:mod:`st9x.corpus.synth.xml.mutations`) can 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,3 +54,15 @@ def short_name(model: SchemaModel, tag: str) -> str:
 def scratch_context() -> DocumentContext:
     """A throw-away document context: mutated values never hand out IDs."""
     return DocumentContext(id_prefix="st9xm")
+
+
+def declared_attributes(ctx: MutationContext) -> Iterator[tuple[BoundElement, str, Any]]:
+    """Each bound element of complex type with each attribute its type declares (wildcards
+    left out): what the attribute mutations start from."""
+    for b in ctx.bound:
+        xsd_type = b.decl.type
+        if not xsd_type.is_complex():
+            continue
+        for name, attribute in xsd_type.attributes.items():
+            if name is not None:
+                yield b, name, attribute

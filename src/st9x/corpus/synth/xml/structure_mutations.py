@@ -27,6 +27,7 @@ from st9x.corpus.synth.xml.model import is_any_type, is_simple_content
 from st9x.corpus.synth.xml.mutation_context import (
     MutationContext,
     TreeSite,
+    declared_attributes,
     scratch_context,
     short_name,
 )
@@ -393,20 +394,16 @@ def malformed(ctx: MutationContext) -> list[TreeSite]:
 
 def missing_required_attribute(ctx: MutationContext) -> list[TreeSite]:
     sites = []
-    for b in ctx.bound:
-        xsd_type = b.decl.type
-        if not xsd_type.is_complex():
+    for b, name, attribute in declared_attributes(ctx):
+        if attribute.use != "required" or name not in b.element.attrib:
             continue
-        for name, attribute in xsd_type.attributes.items():
-            if name is None or attribute.use != "required" or name not in b.element.attrib:
-                continue
-            if name == ST96_VERSION and b.element is ctx.root:
-                continue  # that one has its own kind, missing-st96-version
+        if name == ST96_VERSION and b.element is ctx.root:
+            continue  # that one has its own kind, missing-st96-version
 
-            def apply(element: Any = b.element, attr: str = name, where: str = b.decl.prefixed_name
-                      ) -> str:
-                del element.attrib[attr]
-                return f"required attribute {etree.QName(attr).localname} removed from {where}"
+        def apply(element: Any = b.element, attr: str = name, where: str = b.decl.prefixed_name
+                  ) -> str:
+            del element.attrib[attr]
+            return f"required attribute {etree.QName(attr).localname} removed from {where}"
 
-            sites.append(Site("missing-required-attribute", apply))
+        sites.append(Site("missing-required-attribute", apply))
     return sites

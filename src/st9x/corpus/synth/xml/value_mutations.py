@@ -22,6 +22,7 @@ from st9x.corpus.synth.xml.model import is_simple_content
 from st9x.corpus.synth.xml.mutation_context import (
     MutationContext,
     TreeSite,
+    declared_attributes,
     scratch_context,
     short_name,
 )
@@ -152,17 +153,13 @@ def _set_value(
 
 def fixed_value(ctx: MutationContext) -> list[TreeSite]:
     sites = []
-    for b in ctx.bound:
-        xsd_type = b.decl.type
-        if not xsd_type.is_complex():
+    for b, name, attribute in declared_attributes(ctx):
+        if attribute.fixed is None:
             continue
-        for name, attribute in xsd_type.attributes.items():
-            if name is None or attribute.fixed is None:
-                continue
-            other = _other_valid_value(ctx, attribute.type, attribute.fixed)
-            if other is not None:
-                sites.append(Site("fixed-value", _set_value(ctx, b.element, name, other,
-                                                            "fixed-value")))
+        other = _other_valid_value(ctx, attribute.type, attribute.fixed)
+        if other is not None:
+            sites.append(Site("fixed-value", _set_value(ctx, b.element, name, other,
+                                                        "fixed-value")))
     for b in ctx.bound:
         if b.decl.fixed is not None and is_simple_content(b.decl.type) and len(b.element) == 0:
             simple = b.decl.type if b.decl.type.is_simple() else b.decl.type.content
