@@ -108,7 +108,9 @@ def test_hostile_corpus_under_guards(
     corpus = load_corpus(hostile_copy)
     corpus.cases = [c for c in corpus.cases if PENDING_OUTSIDE not in c.tags]
     out = tmp_path / "out"
-    executor = ProcessExecutor(adapters, jobs=2, timeout=3, memory_mb=vm_size_mb() + 512)
+    # 6 s: a refusal takes well under a second, a pathological regex runs until stopped; the
+    # bound leaves a loaded machine room (at 3 s a refusal was once timed out under CI load)
+    executor = ProcessExecutor(adapters, jobs=2, timeout=6, memory_mb=vm_size_mb() + 512)
     started = cpu_seconds()
     with OpenWatch([outside.dir]) as watch, Guard([hostile_copy, out]) as guard:
         result = run([corpus], adapters, out, ledger=hostile_ledger, executor=executor)
