@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from st9x.corpus.model import DataFormat, SchemaSpec
 
@@ -104,6 +104,19 @@ class CompiledSchema(Protocol):
     def validate(self, instance: Path) -> Outcome:
         """Validate the instance file. Raise ``st9x.errors.InstanceError`` when it cannot be read
         or parsed, ``Unsupported`` when the adapter cannot handle it."""
+        ...
+
+
+@runtime_checkable
+class RecordSchema(Protocol):
+    """A compiled XML schema that can also judge one element of a larger document: a record of
+    a bag, validated against its own global declaration. Bulk validation needs it to read a bag
+    record by record in bounded memory; an adapter whose library validates whole files only
+    does not offer it, and bulk validation says so."""
+
+    def validate_element(self, element: Any) -> Outcome:
+        """Validate the lxml element against the global declaration of its name. Lines in the
+        problems are those of the element's own parse (the caller places them)."""
         ...
 
 

@@ -10,7 +10,7 @@ from lxml import etree
 
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import SchemaError, SchemaInvalid, one_line
-from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Verdict
 from st9x.subjects.validators.xmlpositions import locate_elements
 from st9x.subjects.validators.xmlroot import root_problem
 from st9x.subjects.validators.xsdversion import require_xsd_version
@@ -44,6 +44,18 @@ class _Compiled:
                 for entry in entries
             )
         return Outcome.from_problems(locate_elements(instance, located))
+
+    def validate_element(self, element: etree._Element) -> Outcome:
+        """libxml2 validates the element's subtree as if it were a document's root: against
+        the global declaration of its name (as a record of a bag is declared)."""
+        if self.schema.validate(element):
+            return Outcome(Verdict.VALID)
+        return Outcome.from_problems(
+            [
+                Problem(one_line(entry.message), entry.path or None, entry.line or None)
+                for entry in self.schema.error_log
+            ]
+        )
 
 
 def _element_numbers(document: etree._ElementTree, lines: set[int]) -> dict[str, int]:

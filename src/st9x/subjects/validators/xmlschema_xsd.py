@@ -61,6 +61,17 @@ class _Compiled:
         )
         return Outcome.from_problems(locate_elements(instance, located))
 
+    def validate_element(self, element: Any) -> Outcome:
+        """xmlschema validates the (lxml) element against the global declaration of its name;
+        lxml elements keep their lines, so each error keeps its own."""
+        errors = self.schema.iter_errors(element, use_location_hints=False)
+        return Outcome.from_problems(
+            [
+                Problem(one_line(error.reason or error.message), error.path, error.sourceline)
+                for error in errors
+            ]
+        )
+
 
 def _element_numbers(root: Any, wanted: set[int]) -> dict[int, int]:
     """The document-order number of each element whose ``id`` is in ``wanted``.
