@@ -12,9 +12,11 @@ validates every instance, collecting the error log. The st9x side is the command
 ``st9x run --in-process``, so the measurement keeps meaning the same through a rewrite of the
 engine behind it.
 
-    .venv/bin/python benchmarks/overhead.py --rounds 9 [--json]
+    .venv/bin/python benchmarks/overhead.py --rounds 9 [--pool] [--json]
 
-The two sides alternate (and swap which goes first every round) so that a change in the machine's
+``--pool`` adds a third side: the same command without ``--in-process``, the default isolation
+(a pool of worker processes), which is what a user's ``st9x run`` pays. The sides alternate
+(and rotate which goes first every round) so that a change in the machine's
 load hits both alike; min and median of each are printed, with the ratios of medians and of mins.
 ``benchmarks/test_harness_overhead.py`` runs the same two functions under pytest-benchmark and
 checks that they reach the same verdict for every case.
@@ -126,15 +128,16 @@ def bare_loop(inputs: BareInputs) -> dict[str, BareResult]:
     return results
 
 
-def st9x_argv(out_dir: Path) -> list[str]:
-    """The command measured: the embedded corpus, the lxml adapter only, in this process."""
+def st9x_argv(out_dir: Path, *, in_process: bool = True) -> list[str]:
+    """The command measured: the embedded corpus, the lxml adapter only, in this process or
+    (``in_process=False``) with the default isolation, the process pool a user gets."""
     return [
         "run",
         "--corpus",
         CORPUS_ID,
         "--adapter",
         ADAPTER,
-        "--in-process",
+        *(["--in-process"] if in_process else []),
         "--quiet",
         "--converter",
         "none",
@@ -144,10 +147,18 @@ def st9x_argv(out_dir: Path) -> list[str]:
 
 
 def st9x_run(out_dir: Path) -> int:
-    """One ``st9x run`` through the command line's own entry; its one summary line is swallowed
-    (printing it is part of the cost, showing it is not)."""
+    """One ``st9x run --in-process`` through the command line's own entry; its one summary line
+    is swallowed (printing it is part of the cost, showing it is not)."""
     with contextlib.redirect_stdout(io.StringIO()):
         return st9x_main(st9x_argv(out_dir))
+
+
+def st9x_run_pool(out_dir: Path) -> int:
+    """The same ``st9x run`` with the default isolation: the command line's entry in this
+    process, the cases in its pool of worker processes (started, each compiling the schemas it
+    needs, and stopped within the timing, as in every user's run)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return st9x_main(st9x_argv(out_dir, in_process=False))
 
 
 def st9x_verdicts(out_dir: Path) -> dict[str, str]:
@@ -178,27 +189,38 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def measure(rounds: int) -> dict[str, Any]:
-    """Alternate the two sides ``rounds`` times after one untimed warm-up of each (imports,
+def measure(rounds: int, *, pool: bool = False) -> dict[str, Any]:
+    """Alternate the sides ``rounds`` times after one untimed warm-up of each (imports,
     first-touch of the files); each st9x round writes into a fresh directory, made and removed
-    outside its timing. The warm-up runs also check that both sides agree on every case."""
+    outside its timing. The warm-up runs also check that the sides agree on every case. With
+    ``pool``, a third side runs st9x with its default isolation (the process pool), rotated in
+    with the other two."""
     inputs = load_bare_inputs()
     scratch = Path(tempfile.mkdtemp(prefix="st9x-overhead-"))
+    st9x_sides: dict[str, Callable[[Path], int]] = {"st9x-run-lxml": st9x_run}
+    if pool:
+        st9x_sides["st9x-run-lxml-pool"] = st9x_run_pool
     try:
-        warm = scratch / "warm-up"
-        code = st9x_run(warm)
-        differences = verdict_differences(bare_loop(inputs), st9x_verdicts(warm))
-        times: dict[str, list[float]] = {"bare-lxml-loop": [], "st9x-run-lxml": []}
+        codes: list[int] = []
+        differences: list[str] = []
+        bare_warm = bare_loop(inputs)
+        for name, run in st9x_sides.items():
+            warm = scratch / f"warm-up-{name}"
+            codes.append(run(warm))
+            differences += [f"{name}: {d}"
+                            for d in verdict_differences(bare_warm, st9x_verdicts(warm))]
+        code = max(codes)
+        times: dict[str, list[float]] = {"bare-lxml-loop": [], **{n: [] for n in st9x_sides}}
         for index in range(rounds):
             out_dir = scratch / f"round-{index}"
-            out_dir.mkdir()
             sides: list[tuple[str, Callable[[], object]]] = [
-                ("bare-lxml-loop", lambda: bare_loop(inputs)),
-                ("st9x-run-lxml", lambda out_dir=out_dir: st9x_run(out_dir)),
-            ]
-            if index % 2:
-                sides.reverse()
-            for name, action in sides:
+                ("bare-lxml-loop", lambda: bare_loop(inputs))]
+            for name, run in st9x_sides.items():
+                target = out_dir / name
+                target.mkdir(parents=True)
+                sides.append((name, lambda run=run, target=target: run(target)))
+            shift = index % len(sides)
+            for name, action in sides[shift:] + sides[:shift]:
                 times[name].append(_timed(action))
             shutil.rmtree(out_dir, ignore_errors=True)
     finally:
@@ -208,7 +230,7 @@ def measure(rounds: int) -> dict[str, Any]:
         for name, values in times.items()
     }
     bare, st9x = stats["bare-lxml-loop"], stats["st9x-run-lxml"]
-    return {
+    result = {
         "corpus": CORPUS_ID,
         "adapter": ADAPTER,
         "cases": len(inputs.cases),
@@ -220,6 +242,11 @@ def measure(rounds: int) -> dict[str, Any]:
         "ratio_of_medians": st9x["median"] / bare["median"],
         "ratio_of_mins": st9x["min"] / bare["min"],
     }
+    if pool:
+        pooled = stats["st9x-run-lxml-pool"]
+        result["pool_ratio_of_medians"] = pooled["median"] / bare["median"]
+        result["pool_ratio_of_mins"] = pooled["min"] / bare["min"]
+    return result
 
 
 def _print_table(result: dict[str, Any]) -> None:
@@ -227,13 +254,18 @@ def _print_table(result: dict[str, Any]) -> None:
         f"{result['corpus']} under {result['adapter']}: {result['cases']} cases, "
         f"{result['schemas']} schemas, {result['rounds']} alternating rounds"
     )
-    print(f"{'':16} {'min s':>10} {'median s':>10}")
+    print(f"{'':20} {'min s':>10} {'median s':>10}")
     for name, stats in result["seconds"].items():
-        print(f"{name:16} {stats['min']:10.4f} {stats['median']:10.4f}")
+        print(f"{name:20} {stats['min']:10.4f} {stats['median']:10.4f}")
     print(
         f"ratio st9x/bare: medians {result['ratio_of_medians']:.2f}x, "
         f"mins {result['ratio_of_mins']:.2f}x"
     )
+    if "pool_ratio_of_medians" in result:
+        print(
+            f"ratio st9x (pool)/bare: medians {result['pool_ratio_of_medians']:.2f}x, "
+            f"mins {result['pool_ratio_of_mins']:.2f}x"
+        )
     if result["st9x_exit_code"]:
         print(f"st9x run exited with {result['st9x_exit_code']}")
     for line in result["verdict_differences"]:
@@ -246,10 +278,12 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=7, metavar="N", help="timed rounds of each side (default: 7)"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--pool", action="store_true",
+                        help="also st9x run with its default isolation (the process pool)")
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    result = measure(args.rounds)
+    result = measure(args.rounds, pool=args.pool)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

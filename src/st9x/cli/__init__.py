@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from st9x import __version__
 from st9x.cli import (
     apicheck,
+    benchgate,
     catalog,
     convert,
     corpus,
@@ -33,7 +34,7 @@ from st9x.filelimit import limited_to
 from st9x.offline import offline
 
 _COMMANDS = (run, report, diff, validate, listing, convert, corpus, lint, catalog, serve,
-             apicheck)
+             apicheck, benchgate)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -43,6 +43,13 @@ def register(sub: Any) -> None:
     p.add_argument("--benchmarks", type=Path, metavar="FILE",
                    help="with -o: a pytest-benchmark JSON file (--benchmark-json) whose ratios "
                    "to each group's parse-only floor the throughput page shows")
+    p.add_argument("--benchmark-runs", type=Path, metavar="DIR",
+                   help="with -o: a pytest-benchmark storage folder (--benchmark-storage, as "
+                   "tox -e bench saves into): a page of each benchmark's ratio to its group's "
+                   "floor across the saved runs, and the floors' medians; the latest run is "
+                   "the throughput page's table unless --benchmarks gives one. Each file is "
+                   "checked against formats/benchmarks.schema.json; an absent or empty folder "
+                   "adds nothing")
     add_cli_options(p, ("ledger",))
     p.add_argument("--quiet", action="store_true",
                    help="no matrix on stdout (and no progress bar with -o)")
@@ -74,8 +81,9 @@ def cmd_report(args: argparse.Namespace) -> ExitCode:
             return ExitCode.OK
     if args.output is not None:
         return _site(args)
-    if args.benchmarks is not None:
-        raise UsageError("--benchmarks goes with -o SITE (it adds to the site's throughput page)")
+    if args.benchmarks is not None or args.benchmark_runs is not None:
+        raise UsageError("--benchmarks and --benchmark-runs go with -o SITE (they add pages "
+                         "to the site)")
     if len(args.directory) != 1:
         raise UsageError("rebuilding matrices takes one DIR; give -o SITE to report on several")
     return _rebuild(args)
@@ -107,6 +115,12 @@ def _site(args: argparse.Namespace) -> ExitCode:
         from st9x.matrix.throughput import read_benchmarks
 
         options["benchmarks"] = read_benchmarks(args.benchmarks)
+    if args.benchmark_runs is not None:
+        from st9x.matrix.benchruns import read_storage
+
+        options["benchmark_runs"] = read_storage(args.benchmark_runs)
+        echo(f"benchmarks: {len(options['benchmark_runs'])} saved run(s) in "
+             f"{args.benchmark_runs}")
     # the runs' records are hundreds of thousands of objects that live to the end: kept out of
     # the collector's scans, rendering tens of thousands of pages is a third faster
     gc.freeze()

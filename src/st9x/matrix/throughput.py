@@ -17,7 +17,7 @@ machines comparable: the absolute numbers move with the machine, the ratio much 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from st9x.errors import FormatError
 #: verdicts whose validation time measures a validator's work (errored may be a time-out or a
 #: refused file, skipped did nothing)
 TIMED_VERDICTS = frozenset({"valid", "invalid"})
-FLOOR_MARK = "parse_only"  # the name of a benchmark group's floor
+FLOOR_MARKS = ("parse_only", "parse-only")  # in the name of a benchmark group's floor
 COMPILE_FLOOR_MARK = "lxml"  # compile groups have no parse-only floor: lxml's compile is one
 
 
@@ -132,19 +132,32 @@ class BenchmarkGroup:
     benchmarks: tuple[Benchmark, ...]  # fastest first
 
 
+def group_floor(benches: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """A group's floor, by the first rule that finds one: the benchmark that says so
+    (``benchmark.extra_info["floor"] = True``: explicit, what new suites should do); else the
+    first whose name contains ``parse_only`` or ``parse-only``; else (compile groups, which
+    have no parse-only floor) the first whose name contains ``lxml``; else the group's first.
+    Ratios compare across runs only while this picks the same benchmark, which is why a suite
+    should mark its floor rather than lean on names."""
+    marked = next((b for b in benches if (b.get("extra_info") or {}).get("floor") is True), None)
+    if marked is not None:
+        return marked
+    named = next((b for b in benches if any(m in b["name"] for m in FLOOR_MARKS)), None)
+    if named is not None:
+        return named
+    return next((b for b in benches if COMPILE_FLOOR_MARK in b["name"]), benches[0])
+
+
 def benchmark_groups(document: Mapping[str, Any]) -> list[BenchmarkGroup]:
-    """The ratio table of a pytest-benchmark JSON document (checked already): within each group
-    the floor is the benchmark whose name contains ``parse_only`` (for compile groups, the
-    first whose name contains ``lxml``; else the group's first), and every benchmark gets its
-    median's factor to the floor's. Groups keep the file's order, benchmarks fastest first."""
+    """The ratio table of a pytest-benchmark JSON document (checked already): every benchmark
+    gets its median's factor to its group's floor (see :func:`group_floor`). Groups keep the
+    file's order, benchmarks fastest first."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for bench in document["benchmarks"]:
         groups.setdefault(bench.get("group") or "", []).append(bench)
     out = []
     for group, benches in groups.items():
-        floor = next((b for b in benches if FLOOR_MARK in b["name"]), None) or next(
-            (b for b in benches if COMPILE_FLOOR_MARK in b["name"]), benches[0]
-        )
+        floor = group_floor(benches)
         base = floor["stats"]["median"]
         rows = tuple(
             Benchmark(b["name"], b["stats"]["median"], b["stats"]["median"] / base, b is floor)

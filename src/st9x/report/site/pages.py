@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from st9x.report.site import (
     badges,
+    benchhistory,
     cases,
     corpora,
     diff,
@@ -29,6 +30,7 @@ BUILDERS: tuple[PageBuilder, ...] = (
     st90.pages,
     evidence.pages,
     throughput.pages,
+    benchhistory.pages,
     heatmaps.pages,
     history.pages,
     diff.pages,

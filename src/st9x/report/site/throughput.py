@@ -1,7 +1,8 @@
 """The throughput matrix (``matrices/throughput.html``): documents/s and MB/s per validator ×
 corpus with the ratio to the parse-only floor timed in the same run, its bar chart, and, when
-``st9x report --benchmarks FILE`` gave one, the ratio table of a pytest-benchmark file (the
-measurement; the run's own timings are indicative). No page when there is neither."""
+``st9x report --benchmarks FILE`` gave one (else the latest of ``--benchmark-runs DIR``), the
+ratio table of a pytest-benchmark file (the measurement; the run's own timings are
+indicative). No page when there is neither."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ PLOT = "plots/throughput.svg"
 def pages(ctx: SiteContext) -> Iterator[Page | Asset]:
     rows = throughput(ctx.latest.records)
     groups: list[BenchmarkGroup] = list(ctx.options.get("benchmarks") or ())
+    saved = ctx.options.get("benchmark_runs") or ()
+    if not groups and saved:  # no file given: the latest saved run is the table
+        groups = list(saved[-1].groups)
     if not rows and not groups:
         return
     if rows:
