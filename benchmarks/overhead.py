@@ -41,6 +41,9 @@ from lxml import etree
 
 from st9x.cli import main as st9x_main
 from st9x.corpus.load import embedded_corpora_dir
+from st9x.corpus.model import SchemaSpec
+from st9x.errors import St9xError
+from st9x.subjects.registry import select_adapters
 
 CORPUS_ID = "st96-core"
 ADAPTER = "lxml"
@@ -62,6 +65,7 @@ class BareInputs:
 
     schemas: dict[str, Path]
     cases: tuple[BareCase, ...]
+    root: Path
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def load_bare_inputs(root: Path | None = None) -> BareInputs:
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     schemas = {s["id"]: root / s["path"] for s in manifest["schemas"]}
     cases = tuple(BareCase(c["id"], root / c["instance"], c["schema"]) for c in manifest["cases"])
-    return BareInputs(schemas, cases)
+    return BareInputs(schemas, cases, root)
 
 
 def bare_parser() -> etree.XMLParser:
@@ -128,37 +132,62 @@ def bare_loop(inputs: BareInputs) -> dict[str, BareResult]:
     return results
 
 
-def st9x_argv(out_dir: Path, *, in_process: bool = True) -> list[str]:
-    """The command measured: the embedded corpus, the lxml adapter only, in this process or
+def adapter_loop(inputs: BareInputs) -> dict[str, str]:
+    """The same cases through st9x's own adapter calls and nothing else: ``compile`` once per
+    schema, ``validate`` per instance (the adapter's error placement included). What st9x run
+    adds on top of this loop is the engine's own cost: hashing, floors, records, files."""
+    adapter = select_adapters([ADAPTER])[ADAPTER]
+    root = inputs.root.resolve()
+    compiled = {
+        sid: adapter.compile(SchemaSpec("bare", sid, path.resolve(), "xsd", bounds=(root,)))
+        for sid, path in inputs.schemas.items()
+    }
+    verdicts: dict[str, str] = {}
+    for case in inputs.cases:
+        try:
+            verdicts[case.id] = str(compiled[case.schema].validate(case.instance.resolve()).verdict)
+        except St9xError:
+            verdicts[case.id] = "errored"
+    return verdicts
+
+
+def st9x_argv(
+    out_dir: Path, *, in_process: bool = True, corpus: str | Path = CORPUS_ID, floors: bool = True
+) -> list[str]:
+    """The command measured: the corpus (embedded st96-core by default), the lxml adapter only,
+    no converter and no linter (the bare loop does neither), in this process or
     (``in_process=False``) with the default isolation, the process pool a user gets."""
     return [
         "run",
         "--corpus",
-        CORPUS_ID,
+        str(corpus),
         "--adapter",
         ADAPTER,
         *(["--in-process"] if in_process else []),
+        *([] if floors else ["--no-floors"]),
         "--quiet",
         "--converter",
+        "none",
+        "--lint",
         "none",
         "--out",
         str(out_dir),
     ]
 
 
-def st9x_run(out_dir: Path) -> int:
+def st9x_run(out_dir: Path, corpus: str | Path = CORPUS_ID, floors: bool = True) -> int:
     """One ``st9x run --in-process`` through the command line's own entry; its one summary line
     is swallowed (printing it is part of the cost, showing it is not)."""
     with contextlib.redirect_stdout(io.StringIO()):
-        return st9x_main(st9x_argv(out_dir))
+        return st9x_main(st9x_argv(out_dir, corpus=corpus, floors=floors))
 
 
-def st9x_run_pool(out_dir: Path) -> int:
+def st9x_run_pool(out_dir: Path, corpus: str | Path = CORPUS_ID, floors: bool = True) -> int:
     """The same ``st9x run`` with the default isolation: the command line's entry in this
     process, the cases in its pool of worker processes (started, each compiling the schemas it
     needs, and stopped within the timing, as in every user's run)."""
     with contextlib.redirect_stdout(io.StringIO()):
-        return st9x_main(st9x_argv(out_dir, in_process=False))
+        return st9x_main(st9x_argv(out_dir, in_process=False, corpus=corpus, floors=floors))
 
 
 def st9x_verdicts(out_dir: Path) -> dict[str, str]:
@@ -189,17 +218,24 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def measure(rounds: int, *, pool: bool = False) -> dict[str, Any]:
+def measure(
+    rounds: int, *, pool: bool = False, corpus: Path | None = None, floors: bool = True
+) -> dict[str, Any]:
     """Alternate the sides ``rounds`` times after one untimed warm-up of each (imports,
     first-touch of the files); each st9x round writes into a fresh directory, made and removed
     outside its timing. The warm-up runs also check that the sides agree on every case. With
     ``pool``, a third side runs st9x with its default isolation (the process pool), rotated in
-    with the other two."""
-    inputs = load_bare_inputs()
+    with the other two. ``corpus``: another corpus directory (a manifest of XML cases) instead
+    of st96-core, e.g. one of generated large documents, where the validator's work per case
+    outweighs the harness's fixed costs."""
+    inputs = load_bare_inputs(corpus)
+    target_corpus: str | Path = corpus if corpus is not None else CORPUS_ID
     scratch = Path(tempfile.mkdtemp(prefix="st9x-overhead-"))
-    st9x_sides: dict[str, Callable[[Path], int]] = {"st9x-run-lxml": st9x_run}
+    st9x_sides: dict[str, Callable[[Path], int]] = {
+        "st9x-run-lxml": lambda out: st9x_run(out, target_corpus, floors)
+    }
     if pool:
-        st9x_sides["st9x-run-lxml-pool"] = st9x_run_pool
+        st9x_sides["st9x-run-lxml-pool"] = lambda out: st9x_run_pool(out, target_corpus, floors)
     try:
         codes: list[int] = []
         differences: list[str] = []
@@ -210,11 +246,19 @@ def measure(rounds: int, *, pool: bool = False) -> dict[str, Any]:
             differences += [f"{name}: {d}"
                             for d in verdict_differences(bare_warm, st9x_verdicts(warm))]
         code = max(codes)
-        times: dict[str, list[float]] = {"bare-lxml-loop": [], **{n: [] for n in st9x_sides}}
+        adapter_warm = adapter_loop(inputs)
+        differences += [f"adapter loop: {case}: {verdict}, bare loop {bare_warm[case].verdict}"
+                        for case, verdict in adapter_warm.items()
+                        if verdict != bare_warm[case].verdict]
+        times: dict[str, list[float]] = {
+            "bare-lxml-loop": [], "adapter-loop": [], **{n: [] for n in st9x_sides}
+        }
         for index in range(rounds):
             out_dir = scratch / f"round-{index}"
             sides: list[tuple[str, Callable[[], object]]] = [
-                ("bare-lxml-loop", lambda: bare_loop(inputs))]
+                ("bare-lxml-loop", lambda: bare_loop(inputs)),
+                ("adapter-loop", lambda: adapter_loop(inputs)),
+            ]
             for name, run in st9x_sides.items():
                 target = out_dir / name
                 target.mkdir(parents=True)
@@ -230,17 +274,21 @@ def measure(rounds: int, *, pool: bool = False) -> dict[str, Any]:
         for name, values in times.items()
     }
     bare, st9x = stats["bare-lxml-loop"], stats["st9x-run-lxml"]
+    adapters = stats["adapter-loop"]
     result = {
-        "corpus": CORPUS_ID,
+        "corpus": str(target_corpus),
         "adapter": ADAPTER,
         "cases": len(inputs.cases),
         "schemas": len(inputs.schemas),
         "rounds": rounds,
+        "floors": floors,
         "st9x_exit_code": code,
         "verdict_differences": differences,
         "seconds": stats,
         "ratio_of_medians": st9x["median"] / bare["median"],
         "ratio_of_mins": st9x["min"] / bare["min"],
+        "adapter_ratio_of_medians": st9x["median"] / adapters["median"],
+        "adapter_ratio_of_mins": st9x["min"] / adapters["min"],
     }
     if pool:
         pooled = stats["st9x-run-lxml-pool"]
@@ -253,6 +301,7 @@ def _print_table(result: dict[str, Any]) -> None:
     print(
         f"{result['corpus']} under {result['adapter']}: {result['cases']} cases, "
         f"{result['schemas']} schemas, {result['rounds']} alternating rounds"
+        + ("" if result["floors"] else ", st9x run --no-floors")
     )
     print(f"{'':20} {'min s':>10} {'median s':>10}")
     for name, stats in result["seconds"].items():
@@ -260,6 +309,10 @@ def _print_table(result: dict[str, Any]) -> None:
     print(
         f"ratio st9x/bare: medians {result['ratio_of_medians']:.2f}x, "
         f"mins {result['ratio_of_mins']:.2f}x"
+    )
+    print(
+        f"ratio st9x/adapter loop: medians {result['adapter_ratio_of_medians']:.2f}x, "
+        f"mins {result['adapter_ratio_of_mins']:.2f}x"
     )
     if "pool_ratio_of_medians" in result:
         print(
@@ -280,10 +333,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--pool", action="store_true",
                         help="also st9x run with its default isolation (the process pool)")
+    parser.add_argument("--corpus", type=Path, default=None, metavar="DIR",
+                        help="a corpus directory of XML cases instead of st96-core")
+    parser.add_argument("--no-floors", dest="floors", action="store_false",
+                        help="st9x run --no-floors: without the parse-only floor per instance")
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    result = measure(args.rounds, pool=args.pool)
+    result = measure(args.rounds, pool=args.pool, corpus=args.corpus, floors=args.floors)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

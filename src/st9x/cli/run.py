@@ -89,6 +89,14 @@ def register(sub: Any) -> None:
         help=f"worker processes (default: {default_jobs()})",
     )
     p.add_argument(
+        "--no-floors",
+        dest="floors",
+        action="store_false",
+        help="do not time each instance's parse alone (the floor validators' times are read "
+        "against in the throughput matrix); it costs one more parse per instance, as much as "
+        "lxml's whole validation of a large document",
+    )
+    p.add_argument(
         "--resume",
         type=Path,
         default=None,
@@ -311,6 +319,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         "memory_mb": args.memory_mb,
         "max_errors": args.max_errors,
         "max_file_mb": max_file_mb(),
+        "floors": args.floors,
     }
     if args.peer:
         selection.update(
@@ -329,6 +338,7 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         max_errors=args.max_errors,
         linters=linters,
         lint_config=lint_config,
+        floors=args.floors,
     )
     if args.in_process:
         executor: Executor = SerialExecutor(worker)

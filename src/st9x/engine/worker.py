@@ -40,7 +40,8 @@ class Worker:
     ``twin_corpora`` are corpora whose pairs give the hand-written JSON twin of an XML case;
     ``max_errors`` is how many errors a validation record keeps (0: all); ``linters`` run the
     lint steps with ``lint_config`` (rules switched off, suppressions), limited to
-    ``lint_rules`` when given.
+    ``lint_rules`` when given. ``floors``: time each instance's parse alone, the floor its
+    validators' times are read against (one more parse per instance).
     """
 
     def __init__(
@@ -55,13 +56,14 @@ class Worker:
         linters: Mapping[str, RuleLinter] | None = None,
         lint_config: LintConfig | None = None,
         lint_rules: Iterable[str] | None = None,
+        floors: bool = True,
     ) -> None:
         self.adapters = dict(adapters)
         self.linters = dict(linters or {})
         self.lint_config = lint_config or LintConfig()
         self.lint_rules = None if lint_rules is None else frozenset(lint_rules)
         self.converters = dict(converters or {})
-        self.validation = Validation(self.adapters, max_errors=max_errors)
+        self.validation = Validation(self.adapters, max_errors=max_errors, floors=floors)
         self._conversion = conversion
         self._conversion_out = conversion_out
         self._twin_corpora = list(twin_corpora)
