@@ -25,3 +25,15 @@ def test_no_floors_leaves_the_floor_out_and_keeps_the_verdicts(tmp_path: Path) -
     assert [(r["case"], r["verdict"]) for r in without] == [
         (r["case"], r["verdict"]) for r in with_floors
     ]
+
+
+def test_a_file_changed_after_hashing_is_hashed_again(tmp_path: Path) -> None:
+    """The digests kept per process are by the file's identity: a changed file is read again."""
+    from st9x.engine.validation import file_sha256
+
+    path = tmp_path / "a.xml"
+    path.write_bytes(b"<a/>")
+    first = file_sha256(path)
+    assert file_sha256(path) == first
+    path.write_bytes(b"<b/>")
+    assert file_sha256(path) not in (None, first)

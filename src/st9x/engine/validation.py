@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -242,17 +243,36 @@ class Validation:
         return self._hashes[path]
 
 
+#: Digests already taken in this process, by the file's identity (device, inode, size, time of
+#: last change in ns): the results header hashes every corpus file and the validation of each
+#: instance needs its hash again; reading a large corpus twice cost as much as a tenth of lxml's
+#: validation of it. Bounded, oldest first out.
+_DIGESTS: OrderedDict[tuple[int, int, int, int], str] = OrderedDict()
+_DIGESTS_KEPT = 100_000
+
+
 def file_sha256(path: Path) -> str | None:
     """The SHA-256 of a regular file, read in chunks; None for anything else (never more than
-    the file holds, F4: see :func:`st9x.filelimit.open_regular`)."""
+    the file holds, F4: see :func:`st9x.filelimit.open_regular`). A file this process hashed
+    before and that has not changed since (same inode, size and change time) is not read
+    again."""
     fd = open_regular(path)
     if fd is None:
         return None
     with os.fdopen(fd, "rb") as handle:
         try:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            info = os.fstat(handle.fileno())
+            key = (info.st_dev, info.st_ino, info.st_size, info.st_ctime_ns)
+            known = _DIGESTS.get(key)
+            if known is not None:
+                return known
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError:
             return None
+    _DIGESTS[key] = digest
+    if len(_DIGESTS) > _DIGESTS_KEPT:
+        _DIGESTS.popitem(last=False)
+    return digest
 
 
 def parse_seconds(path: Path, fmt: str) -> float | None:
