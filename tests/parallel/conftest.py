@@ -3,6 +3,8 @@ thread each) under nannies, which restart a worker that dies, as on a real clust
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -44,3 +46,14 @@ def _st9x(*argv: str, timeout: float = 300) -> Done:
     code = f"from st9x.cli import main; raise SystemExit(main({list(argv)!r}))"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=timeout, cwd=Path(__file__).resolve().parents[2])
+
+
+def kill_busy_worker(client: distributed.Client, prefix: str) -> int | None:
+    """SIGKILL (no goodbye) a worker process that is running a task whose key starts with
+    ``prefix``, and return its pid; None when no worker is running one just now."""
+    pids = client.run(os.getpid)
+    for address, keys in client.processing().items():
+        if any(str(key).startswith(prefix) for key in keys) and address in pids:
+            os.kill(pids[address], signal.SIGKILL)
+            return int(pids[address])
+    return None
