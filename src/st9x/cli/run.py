@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from st9x.cli.console import echo, err, error, out, print_table
 from st9x.cli.exitcodes import ExitCode
+from st9x.cli.parallel import add_executor_options, check_executor
 from st9x.engine.limits import default_jobs
 from st9x.errors import St9xError, UsageError
 from st9x.filelimit import DEFAULT_MAX_FILE_MB, ENV_VAR, max_file_mb
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
 
     from st9x.corpus.model import Corpus
     from st9x.corpus.peer import PeerLoad
+    from st9x.engine.executors import Executor
     from st9x.engine.tasks import Task
+    from st9x.engine.worker import Worker
     from st9x.runner import RunOutput
     from st9x.subjects.converters.base import Converter
     from st9x.subjects.linters.base import RuleLinter
@@ -83,11 +86,15 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--jobs",
+        "--workers",
+        dest="jobs",
         type=int,
         default=None,
         metavar="N",
-        help=f"worker processes (default: {default_jobs()})",
+        help=f"worker processes, each compiling each schema once (default: {default_jobs()}); "
+        "--workers is the same option, named as in the bulk commands",
     )
+    add_executor_options(p)
     p.add_argument(
         "--no-floors",
         dest="floors",
@@ -279,13 +286,15 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
 
     from st9x.cli.loading import load_corpora
     from st9x.cli.resume import file_fingerprints, resume_selection
-    from st9x.engine.executors import Executor, SerialExecutor
-    from st9x.engine.isolation import ProcessExecutor
     from st9x.engine.worker import Worker
     from st9x.ledger import load_ledger
     from st9x.runner import run, twin_corpora
     from st9x.subjects.registry import select_adapters, select_converters
 
+    check_executor(args)
+    if args.executor == "dask" and args.in_process:
+        raise UsageError("--in-process runs in this process; --executor dask runs each task in a "
+                         "child process of a Dask worker (choose one)")
     recorded = resume_selection(args) if args.resume else None
     adapters = select_adapters(args.adapter, args.external)
     ledger = load_ledger(args.ledger)
@@ -313,7 +322,8 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         "converters": list(args.converter),
         "converter_files": [str(Path(p).resolve()) for p in args.converter_file],
         "converter_files_sha256": file_fingerprints(args.converter_file),
-        "executor": "in-process" if args.in_process else "processes",
+        "executor": "dask" if args.executor == "dask" else
+        "in-process" if args.in_process else "processes",
         "jobs": args.jobs or default_jobs(),
         "timeout": args.timeout,
         "memory_mb": args.memory_mb,
@@ -321,6 +331,8 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         "max_file_mb": max_file_mb(),
         "floors": args.floors,
     }
+    if args.scheduler:
+        selection["scheduler"] = args.scheduler
     if args.peer:
         selection.update(
             peers=[peer.describe() for peer in peers], sample=args.sample, seed=args.seed
@@ -333,19 +345,14 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
     worker = Worker(
         adapters,
         converters,
-        conversion_out=args.out,
+        conversion_out=args.out.resolve(),  # the same folder for a worker elsewhere (Dask)
         twin_corpora=twin_corpora(corpora) if converters else (),
         max_errors=args.max_errors,
         linters=linters,
         lint_config=lint_config,
         floors=args.floors,
     )
-    if args.in_process:
-        executor: Executor = SerialExecutor(worker)
-    else:
-        executor = ProcessExecutor(
-            worker, jobs=selection["jobs"], timeout=args.timeout, memory_mb=args.memory_mb or None
-        )
+    executor = _executor(args, worker, selection["jobs"])
     for corpus in corpora:
         for note in corpus.notes:
             err.print(f"st9x: warning: {note}", markup=False)
@@ -360,32 +367,37 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         transient=True,
         disable=not show,
     )
-    with progress:
-        bar = progress.add_task("", total=None)
+    try:
+        with progress:
+            bar = progress.add_task("", total=None)
 
-        def on_plan(total: int) -> None:
-            progress.update(bar, total=total)
+            def on_plan(total: int) -> None:
+                progress.update(bar, total=total)
 
-        def on_record(task: Task, record: dict) -> None:
-            progress.update(bar, advance=1, description=task.item_id)
+            def on_record(task: Task, record: dict) -> None:
+                progress.update(bar, advance=1, description=task.item_id)
 
-        result = run(
-            corpora,
-            adapters,
-            args.out,
-            ledger=ledger,
-            converters=converters,
-            tags=args.tag,
-            executor=executor,
-            worker=worker,
-            selection=selection,
-            resume=bool(args.resume),
-            on_record=on_record,
-            on_plan=on_plan,
-            require_tasks=True,
-            linters=linters,
-            lint_scope=lint_scope,
-        )
+            result = run(
+                corpora,
+                adapters,
+                args.out,
+                ledger=ledger,
+                converters=converters,
+                tags=args.tag,
+                executor=executor,
+                worker=worker,
+                selection=selection,
+                resume=bool(args.resume),
+                on_record=on_record,
+                on_plan=on_plan,
+                require_tasks=True,
+                linters=linters,
+                lint_scope=lint_scope,
+            )
+    finally:
+        close = getattr(executor, "close", None)
+        if close is not None:
+            close()  # a Dask client's connection, a kept worker process
     print_outcome(result, quiet=args.quiet)
     if result.interrupted:
         err.print(
@@ -394,6 +406,23 @@ def cmd_run(args: argparse.Namespace) -> ExitCode:
         )
         return ExitCode.BROKEN
     return ExitCode.BROKEN if result.broken or failed else ExitCode.OK
+
+
+def _executor(args: argparse.Namespace, worker: Worker, jobs: int) -> Executor:
+    """This process (``--in-process``), the local process pool, or the Dask cluster at
+    ``--scheduler`` (each task in a child process of a Dask worker, with the pool's time-out and
+    memory limit)."""
+    from st9x.engine.executors import SerialExecutor
+    from st9x.engine.isolation import ProcessExecutor
+
+    if args.in_process:
+        return SerialExecutor(worker)
+    memory_mb = args.memory_mb or None
+    if args.executor == "dask":
+        from st9x.engine.dask_executor import DaskExecutor
+
+        return DaskExecutor(worker, args.scheduler, timeout=args.timeout, memory_mb=memory_mb)
+    return ProcessExecutor(worker, jobs=jobs, timeout=args.timeout, memory_mb=memory_mb)
 
 
 def print_outcome(result: RunOutput, *, quiet: bool) -> None:
