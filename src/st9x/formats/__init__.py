@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 FORMATS = (
     "manifest", "results", "summary", "ledger", "conversions", "conversion-summary",
     "external", "suite", "synth-report", "diff", "badge", "benchmarks",
-    "lint", "lint-summary", "lint-report", "lint-config", "catalog-entry", "st90-matrix",
+    "lint", "lint-summary", "lint-report", "lint-config", "catalog-entry", "st90-matrix", "bulk",
 )
 
 
