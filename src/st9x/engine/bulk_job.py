@@ -52,16 +52,21 @@ def open_input(path: Path, shown: str, record: str | None) -> BulkInput:
 
 
 def tree_files(item: BulkInput, data_format: str) -> Iterator[tuple[Path, str]]:
-    """The tree's instance files of the adapter's format, depth first in sorted order, each
-    with the name shown in results (the PATH as given, then the relative path)."""
+    """The tree's instance files of the adapter's format in sorted path order (a directory's
+    entries by name, depth first; symbolic links to directories are not followed), each with
+    the name shown in results (the PATH as given, then the relative path)."""
     suffixes = SUFFIXES[data_format]
-    for directory, dirs, files in os.walk(item.path):
-        dirs.sort()
-        here = Path(directory)
-        relative = here.relative_to(item.path)
-        for name in sorted(files):
-            if name.endswith(suffixes) and (here / name).is_file():
-                yield here / name, str(Path(item.shown) / relative / name)
+
+    def walk(directory: Path, shown: Path) -> Iterator[tuple[Path, str]]:
+        with os.scandir(directory) as entries:
+            ordered = sorted(entries, key=lambda entry: entry.name)
+        for entry in ordered:
+            if entry.is_dir(follow_symlinks=False):
+                yield from walk(Path(entry.path), shown / entry.name)
+            elif entry.name.endswith(suffixes) and entry.is_file():
+                yield Path(entry.path), str(shown / entry.name)
+
+    yield from walk(item.path, Path(item.shown))
 
 
 @dataclass

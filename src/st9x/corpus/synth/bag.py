@@ -72,11 +72,12 @@ class Template:
     ident: bytes
     tail: bytes
     planted_head: bytes | None
-    id_name: str
+    id_name: str | None  # None: the record has no identifying element
 
     def record(self, number: int, planted: bool) -> bytes:
+        ident = _unique(self.ident, number) if self.id_name else b""
         return (self.planted_head if planted and self.planted_head else self.head) + (
-            _unique(self.ident, number) + self.tail
+            ident + self.tail
         )
 
 
@@ -106,7 +107,7 @@ def make_templates(schema: Path, record: str, distinct: int, seed: int,
                 f"generated record {document.index} is {document.status}: no bag can repeat it",
                 path=schema,
             )
-        item = _template(document.data, nsmap, schema)
+        item = _template(document.data, nsmap, schema, plant)
         _check(item, lxml_schema, nsmap, schema, distinct, plant)
         items.append(item)
     name = etree.QName(record)
@@ -115,7 +116,8 @@ def make_templates(schema: Path, record: str, distinct: int, seed: int,
                      tuple(items))
 
 
-def _template(data: bytes, nsmap: dict[str | None, str], schema: Path) -> Template:
+def _template(data: bytes, nsmap: dict[str | None, str], schema: Path,
+              plant: bool) -> Template:
     """Cut a standalone record document into a template: its namespace declarations move to
     the bag's root (one URI per prefix across records), the XML declaration goes."""
     data = _DECL.sub(b"", data).rstrip()
@@ -132,18 +134,24 @@ def _template(data: bytes, nsmap: dict[str | None, str], schema: Path) -> Templa
         found = next(root.iter(f"{{*}}{name}"), None)
         if found is not None and (found.text or "").strip():
             break
-    else:
-        raise SchemaError("a generated record has none of the identifying elements "
-                          f"{', '.join(ID_NAMES)}", path=schema)
+    else:  # nothing identifies this record: it is repeated as it is
+        return Template(data, b"", b"", None if not plant else _planted(data), None)
     prefix = found.prefix.encode() + b":" if found.prefix else b""
     opening = re.compile(rb"<" + re.escape(prefix + name.encode()) + rb"(?:\s[^>]*)?>")
     match = opening.search(data)
     assert match is not None
     close = data.index(b"</", match.end())
-    record_end = data.index(b">") + 1
-    planted_head = data[:record_end] + b"<" + _record_prefix(data) + PLANTED.encode() + b"/>"
-    return Template(data[: match.end()], data[match.end():close], data[close:],
-                    planted_head + data[record_end : match.end()], name)
+    head = data[: match.end()]
+    return Template(head, data[match.end():close], data[close:],
+                    _planted(head) if plant else None, name)
+
+
+def _planted(head: bytes) -> bytes:
+    """``head`` with one undeclared element first in the record's content."""
+    record_end = head.index(b">") + 1
+    return head[:record_end] + b"<" + _record_prefix(head) + PLANTED.encode() + b"/>" + (
+        head[record_end:]
+    )
 
 
 def _record_prefix(data: bytes) -> bytes:
@@ -216,6 +224,8 @@ def bag_chunks(templates: Templates, root: str, size: int,
     if name.namespace not in prefixes:
         raise UsageError(f"the bag root's namespace {name.namespace} is not one of the records'")
     prefix = prefixes[name.namespace]
+    if invalid_every and any(item.planted_head is None for item in templates.items):
+        raise UsageError("planted invalid records need templates made with plant=True")
     qname = ((prefix + ":") if prefix else "").encode() + name.localname.encode()
     head = b'<?xml version="1.0" encoding="UTF-8"?>\n' + _start_tag(qname, dict(templates.nsmap))
     close = b"\n</" + qname + b">\n"
@@ -250,3 +260,26 @@ def write_bag(templates: Templates, root: str, size: int, out: Path,
     finally:
         partial.unlink(missing_ok=True)
     return BagWritten(out, records, invalid, total)
+
+
+def bag_cache_dir() -> Path:
+    """Where tests and benchmarks keep the bags they make (outside any repository):
+    ``$XDG_CACHE_HOME/st9x/bags`` or ``~/.cache/st9x/bags``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "st9x" / "bags"
+
+
+def cached_bag(schema: Path, root: str, size: int, *, seed: int = 0, distinct: int = 4,
+               invalid_every: int = 0, record: str | None = None) -> Path:
+    """A bag made once per schema content and parameters and reused after (generation takes
+    seconds per distinct record); the file name carries a digest of both."""
+    import hashlib
+
+    key = hashlib.sha256(schema.read_bytes())
+    key.update(repr((root, record, size, seed, distinct, invalid_every, 1)).encode())
+    path = bag_cache_dir() / f"{etree.QName(root).localname}-{size}-{key.hexdigest()[:16]}.xml"
+    if not path.is_file():
+        templates = make_templates(schema, bag_record(root, record), distinct, seed,
+                                   plant=bool(invalid_every))
+        write_bag(templates, root, size, path, invalid_every)
+    return path
