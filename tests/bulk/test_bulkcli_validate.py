@@ -8,10 +8,10 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tests.bulk.bulkcli_support import DESIGN_XSD, ROOT, design_bag, results, st9x
 
 from st9x.corpus.bag import iter_records, read_layout
 from st9x.corpus.synth.bag import PLANTED
-from tests.bulk.bulkcli_support import DESIGN_XSD, ROOT, design_bag, results, st9x
 
 
 @pytest.fixture(scope="module")

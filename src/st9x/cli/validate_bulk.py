@@ -53,7 +53,8 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a bag or a directory")
     p.add_argument("--schema", type=Path, required=True, help="XSD or JSON Schema file")
     p.add_argument("--adapter", default="lxml",
-                   help="validator adapter (default: lxml; bags need lxml or xmlschema)")
+                   help="validator adapter (default: lxml; a bag needs lxml, xmlschema-1.0 or "
+                   "xmlschema-1.1)")
     p.add_argument("--record", default=None, metavar="QNAME",
                    help="the bag's record element ({ns}Name, prefix:Name or Name); default: "
                    "the root's name without 'Bag' (TrademarkBag: Trademark)")

@@ -152,12 +152,12 @@ def load_previous(out: Path, identity: JobIdentity) -> Previous:
         for path in (out.iterdir() if out.is_dir() else ())
         if (match := _PREVIOUS.match(path.name))
     )
-    paths = [path for _, path in numbered]
+    for _, path in numbered:
+        previous._read(path, identity)
     current = out / RESULTS_NAME
     if current.is_file():
+        previous._read(current, identity)  # read in place: an error names the file as it was
         moved = out / f"{RESULTS_NAME}.previous-{(numbered[-1][0] + 1) if numbered else 1}"
         current.replace(moved)
-        paths.append(moved)
-    for path in paths:
-        previous._read(path, identity)
+        previous.files[-1] = moved
     return previous
