@@ -18,6 +18,7 @@ an ``errored`` record and the rest goes on.
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,10 +76,11 @@ def cmd_validate_bulk(args: argparse.Namespace) -> ExitCode:
     from st9x.cli.bounds import allowed_roots, gate_schema
     from st9x.corpus.bag import BagError
     from st9x.corpus.model import SchemaSpec
-    from st9x.engine.bulk import BulkSubject
+    from st9x.engine.bulk import BulkSubject, compiled_schema
     from st9x.engine.bulk_job import Job, open_input
     from st9x.engine.bulk_results import RESULTS_NAME, BulkWriter, JobIdentity, schema_digest
     from st9x.engine.bulk_resume import load_previous
+    from st9x.engine.chunked import PoolChunks
     from st9x.subjects.registry import select_adapters
     from st9x.text import printable
 
@@ -115,10 +117,16 @@ def cmd_validate_bulk(args: argparse.Namespace) -> ExitCode:
                   [item.shown for item in inputs])
     subject = BulkSubject(adapter, schema, args.max_errors)
     job = Job(subject, inputs, data_format, int(args.chunk_mb * (1 << 20)), previous, writer)
+    started = time.perf_counter()  # the schema's compile counts in the run's time either way
+    if isinstance(runner, PoolChunks) and not previous.records:
+        # compiled once here, before the pool forks: every worker inherits it instead of
+        # compiling it again (seconds for a large schema, times the workers, on shared cores).
+        # Not when resuming: records kept from an earlier run need no schema at all.
+        compiled_schema(subject)
     try:
         with _progress(args) as progress:
             total = sum(item.size(data_format) for item in inputs)
-            totals = job.run(runner, _advance(progress, total))
+            totals = job.run(runner, _advance(progress, total), started)
     finally:
         runner.close()
         writer.close()

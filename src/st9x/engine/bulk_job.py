@@ -103,10 +103,12 @@ class Job:
                 self.problems.append(exc)
 
     def run(self, runner: ChunkRunner,
-            on_chunk: Callable[[ChunkResult, int, Totals], None] | None = None) -> Totals:
+            on_chunk: Callable[[ChunkResult, int, Totals], None] | None = None,
+            started: float | None = None) -> Totals:
         """Judge every task and write each record as its chunk comes back; the footer once
-        all are written. Interrupted, the file keeps every chunk written so far."""
-        totals = Totals()
+        all are written. Interrupted, the file keeps every chunk written so far. ``started``
+        (a ``perf_counter`` time) is when the job's clock starts, if before now."""
+        totals = Totals() if started is None else Totals(started=started)
         planned: deque[tuple[ChunkTask, int]] = deque()
         for result in runner.map(judge_chunk, self.tasks(planned)):
             _, span = planned.popleft()
