@@ -128,3 +128,21 @@ def test_a_tampered_results_file_is_refused_naming_its_line(
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1
     assert "bulk.jsonl:6" in error and "bulk format" in error
+
+
+def test_an_interrupted_rerun_keeps_what_both_runs_judged(
+    bag: Path, whole: list[dict[str, object]], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A first run cut after 20 records, moved aside by a rerun that was itself cut after 50:
+    the third run keeps 50 records (the rerun's lines win) and leaves one file."""
+    out = tmp_path / "o"
+    st9x("validate-bulk", bag, *ARGS, "--out", out)
+    lines = (out / "bulk.jsonl").read_bytes().splitlines(keepends=True)
+    (out / "bulk.jsonl.previous-1").write_bytes(b"".join(lines[:21]) + lines[21][:10])
+    (out / "bulk.jsonl").write_bytes(b"".join(lines[:51]))
+    capsys.readouterr()
+    assert st9x("validate-bulk", bag, *ARGS, "--out", out, "--format", "json") == 1
+    assert _summary(capsys)["kept"] == 50
+    assert results(out)[1] == whole
+    assert sorted(p.name for p in out.iterdir()) == ["bulk.jsonl"]
