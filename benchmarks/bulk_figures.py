@@ -112,6 +112,29 @@ def baseline(bag: Path) -> Baseline:
                     round(sum(map(len, standalone)) / 1e6 / records_s, 2))
 
 
+def ratios(runs: list[dict[str, float]], baselines: list[dict[str, float]]) -> list[dict]:
+    """Per bag size: bulk (1 worker) against lxml's whole-document throughput (the largest bag
+    that had a baseline: the same records, the same schema), end to end and without the schema
+    compile; and the 1 → 2 worker speed-up."""
+    if not baselines:
+        return []
+    base = baselines[-1]
+    out = []
+    for size in sorted({run["size"] for run in runs}):
+        by_workers = {run["workers"]: run for run in runs if run["size"] == size}
+        one, two = by_workers.get(1), by_workers.get(2)
+        row: dict[str, float] = {"size": size}
+        if one:
+            work = max(one["seconds"] - base["compile_s"], 1e-9)
+            row["bulk_vs_whole"] = round(one["mb_per_s"] / base["whole_mb_per_s"], 3)
+            row["bulk_vs_whole_without_compile"] = round(
+                size / 1e6 / work / base["whole_mb_per_s"], 3)
+        if one and two:
+            row["speedup_1_to_2"] = round(one["seconds"] / two["seconds"], 3)
+        out.append(row)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", default=[], help="bag size (100m, 1g)")
@@ -134,6 +157,8 @@ def main() -> None:
             base = baseline(bag)
             figures["baselines"].append(asdict(base))  # type: ignore[attr-defined]
             print(json.dumps(asdict(base)), flush=True)
+    figures["ratios"] = ratios(figures["runs"], figures["baselines"])  # type: ignore[arg-type]
+    print(json.dumps(figures["ratios"]), flush=True)
     figures["load_after"] = os.getloadavg()
     print(json.dumps({"load_before": figures["load"], "load_after": figures["load_after"]}))
     if args.json:
