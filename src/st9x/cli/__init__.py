@@ -26,6 +26,7 @@ from st9x.cli import (
     run,
     serve,
     validate,
+    validate_bulk,
 )
 from st9x.cli.console import err, error
 from st9x.cli.exitcodes import ExitCode
@@ -34,7 +35,7 @@ from st9x.filelimit import limited_to
 from st9x.offline import offline
 
 _COMMANDS = (run, report, diff, validate, listing, convert, corpus, lint, catalog, serve,
-             apicheck, benchgate)
+             apicheck, benchgate, validate_bulk)
 
 
 def _parser() -> argparse.ArgumentParser:

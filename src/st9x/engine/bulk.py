@@ -145,23 +145,26 @@ def judge_chunk(task: ChunkTask) -> ChunkResult:
 
 
 def _judge_records(task: ChunkTask, layout: BagLayout) -> Iterator[RecordResult]:
-    compiled = compiled_schema(task.subject)
-    if not isinstance(compiled, RecordSchema):
-        raise UsageError(
-            f"{task.subject.adapter.name} validates whole files only; a bag is validated record "
-            "by record with lxml or xmlschema"
-        )
     for raw in iter_records(layout, task.chunk):
-        yield _judge_record(task, layout, compiled, raw)
+        sum_ = digest(raw.data)
+        if task.known.get(raw.offset) == sum_:
+            # kept: no schema is compiled for a chunk whose every record is kept
+            yield RecordResult(task.source, raw.index, raw.offset, raw.line, raw.length, sum_,
+                               Verdict.VALID, kept=True)
+            continue
+        compiled = compiled_schema(task.subject)
+        if not isinstance(compiled, RecordSchema):
+            raise UsageError(
+                f"{task.subject.adapter.name} validates whole files only; a bag is validated "
+                "record by record with lxml or xmlschema"
+            )
+        yield _judge_record(task, layout, compiled, raw, sum_)
 
 
 def _judge_record(
-    task: ChunkTask, layout: BagLayout, compiled: RecordSchema, raw: RawRecord
+    task: ChunkTask, layout: BagLayout, compiled: RecordSchema, raw: RawRecord, sum_: str
 ) -> RecordResult:
-    sum_ = digest(raw.data)
     where = (task.source, raw.index, raw.offset, raw.line, raw.length, sum_)
-    if task.known.get(raw.offset) == sum_:
-        return RecordResult(*where, Verdict.VALID, kept=True)
     try:
         element = layout.parse(raw)
     except InstanceError as exc:
