@@ -8,7 +8,8 @@ Bags grow to the target, checked by lxml and xmlschema as every generated docume
 converted by st9x's ST.97 converter (profile ``st97-v2``) to its JSON form, together with the
 JSON Schemas the converter makes from the same XSD: ``st97-v2`` itself (2020-12), its portable
 variant (no ``\\p{..}`` in patterns, for validators on Python's ``re``) and its draft-07 variant
-(for validators that know no later draft). Both directions of a benchmark thus measure the same content.
+(for validators that know no later draft). Both directions of a benchmark thus measure the
+same content.
 
 Cache: ``$ST9X_BENCH_CACHE`` (default ``$XDG_CACHE_HOME/st9x/bench``, i.e.
 ``~/.cache/st9x/bench``), one directory per key. The key covers everything the bytes depend on:
@@ -175,7 +176,9 @@ def cache_key(recipe: Recipe, size: str) -> str:
     return f"{recipe.name}-{size}-seed{recipe.seed}-{digest.hexdigest()[:16]}"
 
 
-def sized_input(size: str, recipe: Recipe | None = None, *, cache: Path | None = None) -> SizedInput:
+def sized_input(
+    size: str, recipe: Recipe | None = None, *, cache: Path | None = None
+) -> SizedInput:
     """The inputs of one size, generated into the cache unless already there."""
     from st9x.corpus.synth.xml.generate import parse_size
 
