@@ -13,8 +13,8 @@ same content.
 
 Cache: ``$ST9X_BENCH_CACHE`` (default ``$XDG_CACHE_HOME/st9x/bench``, i.e.
 ``~/.cache/st9x/bench``), one directory per key. The key covers everything the bytes depend on:
-the schema files, the root, the seed, the size, st9x's version and the source of the generator
-and the converter, so a change to any of them makes a fresh directory instead of serving stale
+the schema files, the root, the seed, the size, st9x's version, the source of the generator
+and the converter and the cache's :data:`LAYOUT`, so a change to any of them makes a fresh directory instead of serving stale
 inputs. A directory appears only complete (built under a temporary name, then renamed).
 
 ``python -m st9x.testing.sized_inputs 100k 10m`` makes (or finds) the inputs and prints where.
@@ -44,6 +44,8 @@ TRADEMARK_NS = "http://www.wipo.int/standards/XMLSchema/ST96/Trademark"
 
 _CLI = "import sys; from st9x.cli import main; sys.exit(main())"
 _SELF = "st9x.testing.sized_inputs"
+#: The files a cache directory holds and how they are made; raise it when that changes.
+LAYOUT = 1
 #: The packages whose code decides the bytes of a cached input.
 _SOURCES = ("corpus/synth", "st97")
 
@@ -166,13 +168,12 @@ def cache_key(recipe: Recipe, size: str) -> str:
 
     target = parse_size(size)
     digest = hashlib.sha256()
-    digest.update(f"{recipe.root}\0{recipe.seed}\0{target}\0{__version__}\0".encode())
+    digest.update(f"{recipe.root}\0{recipe.seed}\0{target}\0{__version__}\0{LAYOUT}".encode())
     closure = schema_closure(recipe.schema)  # the schema and all it includes or imports
     _digest_files(digest, closure, closure[0].parent.parent)
     package = Path(__file__).resolve().parents[1]
     for source in _SOURCES:
         _digest_files(digest, sorted((package / source).rglob("*.py")), package)
-    _digest_files(digest, [Path(__file__).resolve()], package)  # the layout written here
     return f"{recipe.name}-{size}-seed{recipe.seed}-{digest.hexdigest()[:16]}"
 
 
