@@ -15,7 +15,8 @@ Cache: ``$ST9X_BENCH_CACHE`` (default ``$XDG_CACHE_HOME/st9x/bench``, i.e.
 ``~/.cache/st9x/bench``), one directory per key. The key covers everything the bytes depend on:
 the schema files, the root, the seed, the size, st9x's version, the source of the generator
 and the converter and the cache's :data:`LAYOUT`, so a change to any of them makes a fresh
-directory instead of serving stale inputs. A directory appears only complete (built under a temporary name, then renamed).
+directory instead of serving stale inputs. A directory appears only complete (built under a
+temporary name, then renamed).
 
 ``python -m st9x.testing.sized_inputs 100k 10m`` makes (or finds) the inputs and prints where.
 """
