@@ -90,7 +90,7 @@ def skip_when_slow(fmt: str, subject: str, scale: int) -> None:
     expected = estimate(fmt, subject, scale)
     if expected is not None and expected > max_call():
         rate = scale / expected / 1e6
-        pytest.skip(f"{subject} ({fmt}): one call would take about {expected:.0f} s "
+        pytest.skip(f"{subject} ({fmt}): one call would take about {expected:.3g} s "
                     f"(~{rate:.2f} MB/s at {_RATES[(fmt, subject)][1]}), over "
                     f"${MAX_CALL_ENV}={max_call():g}")
 

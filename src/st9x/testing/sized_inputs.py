@@ -24,6 +24,7 @@ temporary name, then renamed).
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import shutil
@@ -121,6 +122,23 @@ class SizedInput:
     @property
     def json_bytes(self) -> int:
         return self.json.stat().st_size
+
+    @property
+    def xml_elements(self) -> int:
+        """How many elements the XML document has (some libraries refuse past a count)."""
+        return _element_count(self.xml)
+
+
+@functools.cache
+def _element_count(path: Path) -> int:
+    from lxml import etree
+
+    count = 0
+    for _, element in etree.iterparse(str(path), events=("end",), huge_tree=True,
+                                      resolve_entities=False, no_network=True):
+        count += 1
+        element.clear(keep_tail=False)
+    return count
 
 
 def parse_sizes(text: str | None) -> tuple[str, ...]:
