@@ -119,7 +119,7 @@ def _throughput_table(title: str, rows: list[SizedRow]) -> list[str]:
 def _compile_table(title: str, rows: list[SizedRow]) -> list[str]:
     out = [f"### {title}", "", "| subject | schema | median | rounds | factor to the floor |",
            "|---|---|---|---|---|"]
-    for row in sorted(rows, key=lambda r: r.median):
+    for row in sorted(rows, key=lambda r: (r.size, r.median)):
         ratio = f"{row.ratio:.1f}×" if row.ratio is not None else ""
         out.append(f"| {row.subject} | {row.size} | {row.median * 1e3:.1f} ms | {row.rounds} "
                    f"| {ratio} |")
