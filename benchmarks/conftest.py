@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from st9x.testing.bench_rows import add_rates
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_V6 = ROOT.parent / "shared" / "corpora" / "wipo-st96-v6_0"
@@ -19,3 +22,10 @@ def v6_patent() -> tuple[Path, Path]:
         SHARED_V6 / "examples" / "PatentPublication_Example.xml",
         SHARED_V6 / "schemas" / "PatentPublication_V6_0.xsd",
     )
+
+
+def pytest_benchmark_update_json(config: pytest.Config, benchmarks: list[dict[str, Any]],
+                                 output_json: dict[str, Any]) -> None:
+    """Rates and ratios to the floor, computed once every row of a group is measured (the
+    rows of the size-by-size suites; other rows are left alone)."""
+    add_rates(output_json["benchmarks"])

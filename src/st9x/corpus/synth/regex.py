@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -61,6 +62,10 @@ class RegexSampler:
         self.source = source
         self.compiled = re.compile(source)
         self.tree = _parser.parse(source)
+        #: Each character class of the tree, prepared once: flattening a Unicode class (\\p{L}
+        #: is hundreds of ranges) and filtering the friendly alphabet through it on every draw
+        #: made long documents slow. Keyed by the class's id, which the tree keeps alive.
+        self._sets: dict[int, _CharSet] = {}
 
     def sample(self, rng: random.Random, repeat_slack: int = DEFAULT_REPEAT_SLACK) -> str:
         out: list[str] = []
@@ -87,7 +92,10 @@ class RegexSampler:
             elif op is C.ANY:
                 out.append(rng.choice(FRIENDLY.strip()))
             elif op is C.IN:
-                out.append(_pick_in_set(rng, av))
+                prepared = self._sets.get(id(av))
+                if prepared is None:
+                    prepared = self._sets[id(av)] = _CharSet.of(av)
+                out.append(prepared.pick(rng))
             elif op is C.BRANCH:
                 self._emit(rng.choice(av[1]), rng, out, groups, slack)
             elif op is C.SUBPATTERN:
@@ -148,21 +156,43 @@ def _in_ranges(code: int, ranges: list[tuple[int, int]]) -> bool:
 
 
 def _pick_in_set(rng: random.Random, items: Any) -> str:
-    ranges, negate = _set_ranges(items)
-    if negate:
-        return _pick_outside_ranges(rng, ranges)
-    friendly = [ch for ch in FRIENDLY if _in_ranges(ord(ch), ranges)]
-    if friendly:
-        return rng.choice(friendly)
-    usable = [(low, high) for low, high in ranges if xml_char_ok(low) or xml_char_ok(high)]
-    if not usable:
-        return rng.choice(friendly) if friendly else "x"
-    for _ in range(20):
-        low, high = rng.choice(usable)
-        code = rng.randint(low, high)
-        if xml_char_ok(code) and not 0xD800 <= code <= 0xDFFF:
-            return chr(code)
-    return chr(usable[0][0])
+    return _CharSet.of(items).pick(rng)
+
+
+@dataclass(frozen=True)
+class _CharSet:
+    """A character class flattened once, with what a draw picks from: the friendly characters
+    it allows, else its ranges that hold XML characters. Draws use the random generator exactly
+    as an unprepared class would, so prepared or not, a seed gives the same strings."""
+
+    ranges: list[tuple[int, int]]
+    negate: bool
+    friendly: list[str]  # of a negated class: the friendly characters outside it
+    usable: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, items: Any) -> _CharSet:
+        ranges, negate = _set_ranges(items)
+        if negate:
+            friendly = [ch for ch in FRIENDLY.strip() if not _in_ranges(ord(ch), ranges)]
+        else:
+            friendly = [ch for ch in FRIENDLY if _in_ranges(ord(ch), ranges)]
+        usable = [(low, high) for low, high in ranges if xml_char_ok(low) or xml_char_ok(high)]
+        return cls(ranges, negate, friendly, usable)
+
+    def pick(self, rng: random.Random) -> str:
+        if self.negate and not self.friendly:
+            return _pick_outside_ranges(rng, self.ranges)
+        if self.friendly:
+            return rng.choice(self.friendly)
+        if not self.usable:
+            return "x"
+        for _ in range(20):
+            low, high = rng.choice(self.usable)
+            code = rng.randint(low, high)
+            if xml_char_ok(code) and not 0xD800 <= code <= 0xDFFF:
+                return chr(code)
+        return chr(self.usable[0][0])
 
 
 def _pick_outside(rng: random.Random, items: list[tuple[str, int]]) -> str:

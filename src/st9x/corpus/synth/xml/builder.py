@@ -332,27 +332,49 @@ class InstanceBuilder:
 
     def _grow(self, root: Any, target: int) -> None:
         """Insert further occurrences of repeatable particles, shallowest first, until the
-        serialized size reaches ``target``: long bags, as in bulk data."""
-        size = len(etree.tostring(root))
-        while self._slots:
-            if size >= target:
-                # Subtrees serialized alone repeat namespace declarations, so the running
-                # estimate overshoots; measure the whole document before stopping.
-                size = len(etree.tostring(root))
+        serialized size reaches ``target``: long bags, as in bulk data.
+
+        Linear in the output: slots are kept by depth, so a draw looks at the two shallowest
+        depths only, and the size is a running sum of the inserted subtrees corrected by the
+        whole document's size (pretty-printed, as written) whenever the sum says the target is
+        reached. A subtree serialized alone repeats its namespace declarations and lacks the
+        indentation, so the ratio of measured to summed growth corrects the sum from there on;
+        the document is measured a few times, not once per insertion.
+        """
+        by_depth: dict[int, list[GrowthSlot]] = {}
+        for slot in self._slots:
+            by_depth.setdefault(slot.depth, []).append(slot)
+        known = len(self._slots)
+        measured = estimate = _document_size(root)
+        scale = 1.0
+        while by_depth:
+            if estimate >= target:
+                size = _document_size(root)
                 if size >= target:
                     break
-            shallowest = min(slot.depth for slot in self._slots)
-            pool = [s for s in self._slots if s.depth <= shallowest + 1]
-            slot = self.rng.choice(pool)
+                if estimate > measured:
+                    scale *= (size - measured) / (estimate - measured)
+                measured = estimate = size
+            shallowest = min(by_depth)
+            first = by_depth[shallowest]
+            second = by_depth.get(shallowest + 1, [])
+            index = self.rng.randrange(len(first) + len(second))
+            bucket, at = (first, index) if index < len(first) else (second, index - len(first))
+            slot = bucket[at]
             if slot.particle.max_occurs is not None and slot.count >= slot.particle.max_occurs:
-                self._slots.remove(slot)
+                del bucket[at]
+                if not bucket:
+                    del by_depth[slot.depth]
                 continue
             self._count = 0
             child = self._element(slot.parent, slot.particle, slot.depth)
             slot.anchor.addnext(child)
             slot.anchor = child
             slot.count += 1
-            size += len(etree.tostring(child))
+            estimate += len(etree.tostring(child)) * scale
+            for added in self._slots[known:]:
+                by_depth.setdefault(added.depth, []).append(added)
+            known = len(self._slots)
 
     def _resolve_idrefs(self) -> None:
         for site in self._idrefs:
@@ -377,6 +399,12 @@ class InstanceBuilder:
             else:
                 site.element.set(site.attribute, " ".join(words))
         self._idrefs = []
+
+
+def _document_size(root: Any) -> int:
+    """The size of the document as :func:`st9x.corpus.synth.xml.generate.serialize` writes it
+    (pretty-printed, without the XML declaration)."""
+    return len(etree.tostring(root, pretty_print=True))
 
 
 def _namespace_map(model: SchemaModel) -> dict[str | None, str]:

@@ -14,6 +14,7 @@ that fail the check are reported, never silently dropped.
 from __future__ import annotations
 
 import random
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -29,15 +30,21 @@ from st9x.corpus.synth.xml.coverage import Coverage
 from st9x.corpus.synth.xml.model import SchemaModel, load_schema
 from st9x.corpus.synth.xml.schemafiles import copy_schema_closure
 
-#: Target size of ``size="large"`` documents, in bytes (before pretty-printing).
+#: Target size of ``size="large"`` documents, in bytes (as written, pretty-printed).
 LARGE_BYTES = 1_000_000
 
 SizeSpec = str | int | None
 
 
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(k|kb|m|mb|g|gb)?")
+_FACTORS = {None: 1, "k": 1000, "kb": 1000, "m": 1_000_000, "mb": 1_000_000,
+            "g": 1_000_000_000, "gb": 1_000_000_000}
+
+
 def parse_size(size: SizeSpec) -> int | None:
-    """``"small"``/None → no target; ``"large"`` → :data:`LARGE_BYTES`; an int or a string of
-    digits (optionally with ``k``/``M`` suffix) → that many bytes."""
+    """``"small"``/None → no target; ``"large"`` → :data:`LARGE_BYTES`; an int or a number of
+    bytes with an optional decimal suffix (``250k``, ``10m``, ``1.5MB``, ``1g``) → that many
+    bytes."""
     if size is None or size == "small":
         return None
     if size == "large":
@@ -46,15 +53,16 @@ def parse_size(size: SizeSpec) -> int | None:
         if size <= 0:
             raise ValueError("size must be positive")
         return size
-    text = size.strip().lower()
-    factor = 1
-    if text.endswith(("k", "kb")):
-        factor, text = 1000, text.rstrip("kb")
-    elif text.endswith(("m", "mb")):
-        factor, text = 1_000_000, text.rstrip("mb")
-    if not text.isdigit():
-        raise ValueError(f"size must be small, large or a number of bytes, not {size!r}")
-    return int(text) * factor
+    match = _SIZE.fullmatch(size.strip().lower())
+    if match is None:
+        raise ValueError(
+            f"size must be small, large or a number of bytes (250k, 10m, 1g), not {size!r}"
+        )
+    number, suffix = match.groups()
+    value = int(float(number) * _FACTORS[suffix])
+    if value <= 0:
+        raise ValueError("size must be positive")
+    return value
 
 
 def generate(
