@@ -17,6 +17,7 @@ from st9x.cli import (
     apicheck,
     catalog,
     convert,
+    convert_bulk,
     corpus,
     diff,
     lint,
@@ -32,8 +33,8 @@ from st9x.errors import St9xError, UsageError
 from st9x.filelimit import limited_to
 from st9x.offline import offline
 
-_COMMANDS = (run, report, diff, validate, listing, convert, corpus, lint, catalog, serve,
-             apicheck)
+_COMMANDS = (run, report, diff, validate, listing, convert, convert_bulk, corpus, lint, catalog,
+             serve, apicheck)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -21,6 +21,7 @@ FORMATS = (
     "manifest", "results", "summary", "ledger", "conversions", "conversion-summary",
     "external", "suite", "synth-report", "diff", "badge", "benchmarks",
     "lint", "lint-summary", "lint-report", "lint-config", "catalog-entry", "st90-matrix",
+    "convert-bulk-errors",
 )
 
 
