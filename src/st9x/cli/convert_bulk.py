@@ -35,7 +35,7 @@ def register(sub: Any) -> None:
         help="convert a bag of records to JSON Lines (one ST.97 document per record) or back",
         description="Convert a bag document (a TrademarkBag of 100,000 trademarks, say) record "
         "by record to JSON Lines, one ST.97 JSON document per line whose root is the record, "
-        "or JSON Lines back to a bag, one record per line of XML inside the bag's root. "
+        "or JSON Lines back to a bag, each record starting a line inside the bag's root. "
         "Streams in bounded memory; workers convert chunks, one writer keeps record order, "
         "so the output does not depend on --workers. A record that fails is reported "
         "(FILE:LINE: message on stderr, and OUT.errors.jsonl) and the rest is converted.",
