@@ -18,6 +18,7 @@ from st9x.cli import (
     benchgate,
     catalog,
     convert,
+    convert_bulk,
     corpus,
     diff,
     lint,
@@ -34,8 +35,8 @@ from st9x.errors import St9xError, UsageError
 from st9x.filelimit import limited_to
 from st9x.offline import offline
 
-_COMMANDS = (run, report, diff, validate, listing, convert, corpus, lint, catalog, serve,
-             apicheck, benchgate, validate_bulk)
+_COMMANDS = (run, report, diff, validate, listing, convert, convert_bulk, corpus, lint, catalog,
+             serve, apicheck, benchgate, validate_bulk)
 
 
 def _parser() -> argparse.ArgumentParser:

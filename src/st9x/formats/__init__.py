@@ -21,7 +21,7 @@ FORMATS = (
     "manifest", "results", "summary", "ledger", "conversions", "conversion-summary",
     "external", "suite", "synth-report", "diff", "badge", "benchmarks",
     "lint", "lint-summary", "lint-report", "lint-config", "catalog-entry", "st90-matrix",
-    "bench-gate", "bulk",
+    "bench-gate", "bulk", "convert-bulk-errors",
 )
 
 
