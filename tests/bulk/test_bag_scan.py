@@ -112,3 +112,17 @@ def test_named_records_by_prefix_or_clark_name(tmp_path: Path) -> None:
     assert read_layout(path, "{urn:bag}Item").record_names == (b"b:Item",)
     with pytest.raises(BagError, match="not declared"):
         read_layout(path, "{urn:other}Item")
+
+
+def test_chunks_that_carry_their_records_read_the_same(tmp_path: Path) -> None:
+    """A local runner's chunks carry the records the planner read; a cluster's are read again
+    from the file by the worker: both give the same records."""
+    path = _bag(tmp_path, [_item(n) for n in range(120)])
+    layout = read_layout(path)
+    carried = list(plan_chunks(layout, chunk_bytes=1500, keep=True))
+    bare = list(plan_chunks(layout, chunk_bytes=1500))
+    assert carried == bare and all(c.raw for c in carried) and not any(c.raw for c in bare)
+    assert [r for c in carried for r in iter_records(layout, c)] == [
+        r for c in bare for r in iter_records(layout, c)
+    ]
+    assert carried[0].without_records().raw == ()

@@ -99,14 +99,15 @@ def cmd_convert_bulk(args: argparse.Namespace) -> ExitCode:
     profile, options, dialect = _converter(args.converter)
     gate_schema(args.schema, allowed_roots(args, args.schema))
     chunk_bytes = max(int(args.chunk_mb * (1 << 20)), 1)
+    runner = chunk_runner(args)
     if args.to == "json":
-        record, tasks = _xml_tasks(args, source, chunk_bytes, profile, options, dialect)
+        record, tasks = _xml_tasks(args, source, chunk_bytes, profile, options, dialect,
+                                   keep=getattr(runner, "local", False))
     else:
         record = args.record or _strip_bag(args.root)
         root = args.root or record + "Bag"
         subject = ConvertSubject(args.schema, record, profile, options, dialect)
         tasks = _json_tasks(subject, source, chunk_bytes, root)
-    runner = chunk_runner(args)
     tally = _Tally(started=time.perf_counter())
     failures = FailureLog(args.out)
     try:
@@ -146,7 +147,8 @@ def _strip_bag(root: str | None) -> str:
 
 
 def _xml_tasks(args: argparse.Namespace, source: Path, chunk_bytes: int, profile: str,
-               options: tuple[tuple[str, str], ...], dialect: str) -> tuple[str, Iterator[Any]]:
+               options: tuple[tuple[str, str], ...], dialect: str,
+               keep: bool = False) -> tuple[str, Iterator[Any]]:
     from st9x.corpus.bag import BagError, plan_chunks, read_layout
     from st9x.engine.bulk_convert import ConvertSubject, XmlChunkTask
 
@@ -159,7 +161,7 @@ def _xml_tasks(args: argparse.Namespace, source: Path, chunk_bytes: int, profile
 
     def tasks() -> Iterator[XmlChunkTask]:
         try:
-            for chunk in plan_chunks(layout, chunk_bytes):
+            for chunk in plan_chunks(layout, chunk_bytes, keep=keep):
                 yield XmlChunkTask(subject, layout, chunk)
         except BagError as exc:
             raise UsageError(exc.message, path=exc.path, line=exc.line) from None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -117,10 +117,17 @@ class Chunk:
     first_index: int
     first_line: int
     records: int
+    #: The chunk's records as the planner read them, when it hands them on (a runner in this
+    #: machine's memory: the worker then need not read and scan the range a second time); empty
+    #: when the worker reads the range itself (a cluster reading the file where it lies).
+    raw: tuple[RawRecord, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def size(self) -> int:
         return self.end - self.start
+
+    def without_records(self) -> Chunk:
+        return replace(self, raw=())
 
 
 def read_layout(path: Path, record: str | None = None) -> BagLayout:
@@ -239,6 +246,9 @@ def iter_records(layout: BagLayout, chunk: Chunk | None = None,
                  max_record: int = MAX_RECORD) -> Iterator[RawRecord]:
     """Every record of the bag (or of one chunk: the records that *start* in its range), in
     order, each with its index, byte offset and line."""
+    if chunk is not None and chunk.raw:
+        yield from chunk.raw
+        return
     start = chunk.start if chunk else layout.body_offset
     end = chunk.end if chunk else layout.size
     index = chunk.first_index if chunk else 0
@@ -333,21 +343,29 @@ def _too_large(layout: BagLayout, index: int, offset: int, line: int, bound: int
 
 
 def plan_chunks(layout: BagLayout, chunk_bytes: int = 8 << 20,
-                max_record: int = MAX_RECORD) -> Iterator[Chunk]:
+                max_record: int = MAX_RECORD, *, keep: bool = False) -> Iterator[Chunk]:
     """Cut the bag into chunks of about ``chunk_bytes`` that each start at a record.
 
     One sequential pass finds where every record starts (no parsing); chunks are yielded as
-    soon as they are known, so workers start before the pass ends."""
+    soon as they are known, so workers start before the pass ends. With ``keep`` each chunk
+    carries the records the pass read (:attr:`Chunk.raw`), so that a worker on this machine
+    does not scan the range again; memory holds the chunks in flight, not the bag."""
     number = 0
     first: RawRecord | None = None
+    held: list[RawRecord] = []
     count = 0
     for raw in iter_records(layout, max_record=max_record):
         if first is None:
             first, count = raw, 0
         elif raw.offset - first.offset >= chunk_bytes:
-            yield Chunk(number, first.offset, raw.offset, first.index, first.line, count)
+            yield Chunk(number, first.offset, raw.offset, first.index, first.line, count,
+                        tuple(held))
             number += 1
             first, count = raw, 0
+            held = []
         count += 1
+        if keep:
+            held.append(raw)
     if first is not None:
-        yield Chunk(number, first.offset, layout.size, first.index, first.line, count)
+        yield Chunk(number, first.offset, layout.size, first.index, first.line, count,
+                    tuple(held))

@@ -81,9 +81,12 @@ class Job:
     writer: BulkWriter
     problems: list[St9xError] = field(default_factory=list)
 
-    def tasks(self, planned: deque[tuple[ChunkTask, int]]) -> Iterator[ChunkTask]:
+    def tasks(
+        self, planned: deque[tuple[ChunkTask, int]], keep: bool = False
+    ) -> Iterator[ChunkTask]:
         """Every task in order; each is also appended to ``planned`` with its bytes of input,
-        which the consumer pops as results come back in the same order."""
+        which the consumer pops as results come back in the same order. ``keep``: chunks carry
+        the records the planner read (a runner on this machine), so none is scanned twice."""
         for item in self.inputs:
             if item.layout is None:
                 for path, shown in tree_files(item, self.data_format):
@@ -93,7 +96,7 @@ class Job:
                     yield task
                 continue
             try:
-                for chunk in plan_chunks(item.layout, self.chunk_bytes):
+                for chunk in plan_chunks(item.layout, self.chunk_bytes, keep=keep):
                     known = self.previous.known(item.shown, chunk.start, chunk.end)
                     task = ChunkTask(self.subject, item.shown, item.path, item.layout, chunk,
                                      known)
@@ -110,7 +113,8 @@ class Job:
         (a ``perf_counter`` time) is when the job's clock starts, if before now."""
         totals = Totals() if started is None else Totals(started=started)
         planned: deque[tuple[ChunkTask, int]] = deque()
-        for result in runner.map(judge_chunk, self.tasks(planned)):
+        keep = getattr(runner, "local", False)
+        for result in runner.map(judge_chunk, self.tasks(planned, keep)):
             _, span = planned.popleft()
             span = span or result.bytes
             for record in result.records:

@@ -29,11 +29,17 @@ class ChunkRunner(Protocol):
         """Free the workers (a runner may be used for several maps before)."""
         ...
 
+    #: Whether the workers share this machine: then tasks may carry the bytes the planner
+    #: has already read instead of each worker reading its range of the file again.
+    local: bool
+
 
 class SerialChunks:
     """Every task in this process, one after another."""
 
     workers = 1
+    #: Tasks may carry the data the planner already read (same machine, same memory).
+    local = True
 
     def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         return map(fn, tasks)
@@ -47,6 +53,8 @@ class PoolChunks:
 
     Workers are forked, so they start with what this process has already loaded; ``window``
     tasks (default: three per worker) are in flight at a time."""
+
+    local = True
 
     def __init__(self, workers: int, window: int | None = None) -> None:
         if workers < 1:

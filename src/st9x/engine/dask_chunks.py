@@ -53,7 +53,11 @@ def call_locally(fn: Callable[[T], R], task: T) -> R:
 
 class DaskChunks:
     """Tasks on the Dask cluster whose scheduler is at ``address`` (or on a client's cluster),
-    results in task order; ``window`` futures in flight (default: three per worker thread)."""
+    results in task order; ``window`` futures in flight (default: three per worker thread).
+    Workers read their byte range of the file themselves (``local`` is False): a chunk's bytes
+    are not shipped through the scheduler."""
+
+    local = False
 
     def __init__(
         self,
