@@ -8,10 +8,11 @@ from typing import Any, ClassVar
 from xml.etree.ElementTree import ParseError
 
 import xmlschema
+from xmlschema.exceptions import XMLResourceExceeded
 
 from st9x.corpus.model import DataFormat, SchemaSpec
 from st9x.errors import InstanceError, SchemaError, SchemaInvalid, one_line
-from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem
+from st9x.subjects.validators.base import AdapterInfo, Outcome, Problem, Unsupported
 from st9x.subjects.validators.xmlpositions import locate_elements
 from st9x.subjects.validators.xmlroot import root_problem
 from st9x.subjects.validators.xsdversion import require_xsd_version
@@ -30,6 +31,8 @@ class _Compiled:
             resource = instance_resource(instance)  # read as exactly this file, nothing else
         except OSError as exc:  # before XMLResourceError: XMLResourceOSError is both
             raise InstanceError(f"cannot read: {exc.strerror or exc}", path=instance) from None
+        except XMLResourceExceeded as exc:  # before XMLResourceError: a limit, not bad XML
+            raise Unsupported(_beyond_limits(exc)) from None
         except (
             ParseError,
             xmlschema.XMLResourceError,
@@ -49,7 +52,10 @@ class _Compiled:
         wrong_root = root_problem(resource.root.tag, self.spec)
         if wrong_root:
             located.append((wrong_root, 0))
-        errors = list(self.schema.iter_errors(resource, use_location_hints=False))
+        try:
+            errors = list(self.schema.iter_errors(resource, use_location_hints=False))
+        except XMLResourceExceeded as exc:
+            raise Unsupported(_beyond_limits(exc)) from None
         wanted = {id(error.elem) for error in errors if error.elem is not None}
         numbers = _element_numbers(resource.root, wanted)
         located.extend(
@@ -71,6 +77,12 @@ class _Compiled:
                 for error in errors
             ]
         )
+
+
+def _beyond_limits(exc: Exception) -> str:
+    """xmlschema refuses documents beyond its resource limits (``xmlschema.limits``, e.g.
+    1,000,000 elements): a gap of the library, not a fault of the document."""
+    return f"beyond xmlschema's limits (xmlschema.limits): {one_line(str(exc))}"
 
 
 def _element_numbers(root: Any, wanted: set[int]) -> dict[int, int]:
