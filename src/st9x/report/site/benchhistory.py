@@ -7,21 +7,13 @@ No page without saved runs."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from st9x.matrix.benchruns import SavedRun, floor_trend, ratio_trends
-from st9x.matrix.history import Trend
 from st9x.report import plots
+from st9x.report.site.history import Drawn
 from st9x.report.site.model import Asset, Page, SiteContext, slug
 
 PAGE = "benchmarks-history.html"
-
-
-@dataclass(frozen=True)
-class Drawn:
-    trend: Trend
-    plot: str
-    anchor: str
 
 
 def pages(ctx: SiteContext) -> Iterator[Page | Asset]:
