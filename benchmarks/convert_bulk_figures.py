@@ -1,4 +1,4 @@
-"""Re-measure the figures of ``docs/performance.md`` (section 5): bulk conversion of a bag's records.
+"""Re-measure the figures of ``docs/performance.md`` (section 5): bulk conversion of a bag.
 
 On the same records of one bag: our per-record XML → JSON (parse + convert + serialise, what a
 ``convert-bulk`` worker does) against lxml parse-only of the records and xmlschema ``to_dict``;
