@@ -29,7 +29,9 @@ def _imported(*argv: str) -> set[str]:
 @pytest.mark.parametrize(
     "argv",
     [("--version",), ("--help",), ("run", "--help"), ("convert", "xsd", "--help"),
-     ("validate", "--help"), ("corpus", "generate", "--help"), ("report", "--help")],
+     ("validate", "--help"), ("corpus", "generate", "--help"), ("report", "--help"),
+     ("validate-bulk", "--help"), ("convert-bulk", "--help"), ("bench-gate", "--help"),
+     ("corpus", "bag", "--help")],
     ids=lambda argv: " ".join(argv),
 )
 def test_help_and_version_import_nothing_heavy(argv: tuple[str, ...]) -> None:

@@ -19,7 +19,7 @@ from st9x.errors import FormatError, UsageError
 
 
 def register(sub: Any) -> None:
-    from st9x.matrix.benchgate import MEDIAN_FAIL, RATIO_FAIL
+    from st9x.engine.limits import MEDIAN_FAIL, RATIO_FAIL
 
     p = sub.add_parser(
         "bench-gate",

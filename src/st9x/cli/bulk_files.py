@@ -13,12 +13,14 @@ import os
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import orjson
 
-from st9x.engine.bulk_convert import RecordFailure
 from st9x.errors import OutputError
+
+if TYPE_CHECKING:  # the command's --help must not import the converter
+    from st9x.engine.bulk_convert import RecordFailure
 
 
 class PartialFile:

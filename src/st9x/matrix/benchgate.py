@@ -17,13 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from st9x.engine.limits import MEDIAN_FAIL, RATIO_FAIL
 from st9x.matrix.benchruns import SavedRun
-
-#: default thresholds, percent slower than the previous run: the 90th percentile of the
-#: slowdowns between consecutive runs measured by ``benchmarks/noise.py`` on the project
-#: machine (2 shared cores), times 2, rounded up to 5 %; see docs/performance.md ("The gate")
-RATIO_FAIL = 135.0
-MEDIAN_FAIL = 140.0
 
 Kind = Literal["ratio", "median"]
 
