@@ -92,7 +92,10 @@ def test_rows_get_rates_ratios_and_skip_reasons(tmp_path: Path) -> None:
     documents/s, MB/s and its ratio to the floor; a row whose call the smaller size predicts
     to be too slow is skipped with the estimate; ratios.py prints the Markdown table."""
     out = tmp_path / "run.json"
-    env = {**os.environ, SIZES_ENV: "20k,40k", "ST9X_BENCH_CACHE": str(tmp_path / "cache"),
+    # without pytest-xdist's worker variables: under ``pytest -n`` they would make the inner
+    # run's pytest-benchmark disable itself
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+    env = {**inherited, SIZES_ENV: "20k,40k", "ST9X_BENCH_CACHE": str(tmp_path / "cache"),
            "ST9X_BENCH_BUDGET": "0.05", "ST9X_BENCH_MAX_CALL": "0.004"}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs",

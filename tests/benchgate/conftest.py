@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,13 @@ def test_validate(benchmark):
 '''
 
 
+def _without_xdist() -> dict[str, str]:
+    """This process's environment without pytest-xdist's worker variables: under ``pytest -n``
+    they would tell the inner run's pytest-benchmark that it is an xdist worker, and it would
+    disable itself."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+
+
 @pytest.fixture(scope="session")
 def saved_storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A pytest-benchmark storage folder holding one real saved run."""
@@ -47,7 +55,7 @@ def saved_storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
          str(base / "test_tiny.py"), "--benchmark-only", f"--benchmark-storage=file://{storage}",
          "--benchmark-save=tiny", "--rootdir", str(base)],
-        cwd=base, capture_output=True, text=True, timeout=300,
+        cwd=base, capture_output=True, text=True, timeout=300, env=_without_xdist(),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return storage
