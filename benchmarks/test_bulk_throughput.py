@@ -4,8 +4,8 @@ One group, three rows on a generated ``tmk:TrademarkBag`` (``$ST9X_BULK_BENCH_SI
 10 MB; cached outside the repository by :func:`st9x.corpus.synth.bag.cached_bag`):
 
 - the floor: lxml parsing the bag as one document;
-- ``whole-document``: lxml parsing it and validating it as one document (the schema compiled
-  beforehand), the figure a user of lxml alone gets;
+- ``whole-document``: lxml parsing it as one document and validating each record in that tree
+  (the schema compiled beforehand), the figure a user of lxml alone gets;
 - ``bulk``: st9x's record-by-record path in one process (the byte-level scan that cuts chunks,
   each record parsed on its own, hashed and validated against its global declaration;
   ``st9x.engine.bulk.judge_chunk``, schema compiled beforehand).
@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from st9x.corpus.bag import plan_chunks, read_layout
+from st9x.corpus.bag import iter_records, plan_chunks, read_layout
 from st9x.corpus.model import SchemaSpec
 from st9x.corpus.synth.bag import cached_bag, parse_bag_size
 from st9x.engine.bulk import BulkSubject, ChunkTask, compiled_schema, judge_chunk
@@ -65,11 +65,21 @@ def test_bulk_floor_parse_only(benchmark, bag: Path) -> None:
 
 @pytest.mark.benchmark(group=GROUP)
 def test_bulk_whole_document_validate(benchmark, bag: Path) -> None:
+    """The bag parsed as one document and each record validated in that tree (as
+    ``bulk_figures.py``'s baseline does). The generated bag repeats its few distinct records,
+    so as one document it repeats their ``xs:ID`` values, which libxml2 checks document-wide:
+    after the first record's, the copies' verdicts in the tree are "invalid" for that alone.
+    The work timed is the same; the verdicts are not compared (bulk judges each record as the
+    document it is on its own, and finds every record valid)."""
     schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
     benchmark.extra_info.update(bytes=bag.stat().st_size)
-    valid = benchmark.pedantic(lambda: schema.validate(etree.parse(str(bag), _parser())),
-                               rounds=3, iterations=1)
-    assert valid, schema.error_log.last_error
+
+    def validate() -> list[bool]:
+        return [schema.validate(record)
+                for record in etree.parse(str(bag), _parser()).getroot()]
+
+    verdicts = benchmark.pedantic(validate, rounds=3, iterations=1)
+    assert len(verdicts) == sum(1 for _ in iter_records(read_layout(bag)))  # every record
 
 
 @pytest.mark.benchmark(group=GROUP)
